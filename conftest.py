@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from meldpunt.accounts.models import StaffRole, User
+from tests.factories import OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def organization(db):  # type: ignore[no-untyped-def]
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def make_staff(db) -> Callable[..., User]:  # type: ignore[no-untyped-def]
+    def make(role: str = StaffRole.USER, **kwargs: object) -> User:
+        return UserFactory(role=role, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def staff_client(make_staff) -> Callable[..., Client]:  # type: ignore[no-untyped-def]
+    """A client signed in as a new staff user of ``role`` ('' for a user without a role)."""
+
+    def make(role: str = StaffRole.USER) -> Client:
+        client = Client()
+        client.force_login(make_staff(role=role))
+        return client
+
+    return make

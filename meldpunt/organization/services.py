@@ -1,0 +1,96 @@
+"""Writes to the organization's settings. Every change is audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from meldpunt.common.actors import Actor
+from meldpunt.common.audit import audit_record, changes_between, snapshot
+from meldpunt.organization import events
+from meldpunt.organization.features import FEATURES, FEATURES_BY_KEY
+from meldpunt.organization.models import ClosedDay, FeatureToggle, Organization
+
+EDITABLE_FIELDS = (
+    "name",
+    "country",
+    "contact_phone",
+    "contact_email",
+    "urgent_phone",
+    "website",
+    "colours",
+    "logo_shape",
+    "show_copyright",
+)
+
+
+def organization_ensure(*, actor: Actor, name: str, **fields: Any) -> Organization:
+    """The organization row, created with every feature toggle on first use."""
+    with transaction.atomic():
+        organization = Organization.objects.select_for_update().first()
+        if organization is None:
+            organization = Organization(name=name)
+            for field, value in fields.items():
+                if field not in EDITABLE_FIELDS:
+                    raise ValueError(f"{field} is not an editable organization field")
+                setattr(organization, field, value)
+            organization.full_clean()
+            organization.save()
+            FeatureToggle.objects.bulk_create(
+                FeatureToggle(organization=organization, key=f.key, enabled=f.default)
+                for f in FEATURES
+            )
+            audit_record(actor=actor, verb=events.ORGANIZATION_UPDATED, obj=organization,
+                         changes=changes_between({}, snapshot(organization, ["name", *fields])))
+        return organization
+
+
+def organization_update(
+    *, actor: Actor, organization: Organization, **fields: Any
+) -> Organization:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        before = snapshot(locked, fields)
+        for field, value in fields.items():
+            setattr(locked, field, value)
+        locked.full_clean()
+        locked.save(update_fields=[*fields, "updated_at"])
+        audit_record(actor=actor, verb=events.ORGANIZATION_UPDATED, obj=locked,
+                     changes=changes_between(before, snapshot(locked, fields)))
+    return locked
+
+
+def feature_set(
+    *, actor: Actor, organization: Organization, key: str, enabled: bool
+) -> FeatureToggle:
+    if key not in FEATURES_BY_KEY:
+        raise ValidationError({"key": f"unknown feature {key!r}"})
+    with transaction.atomic():
+        toggle, _created = FeatureToggle.objects.select_for_update().get_or_create(
+            organization=organization, key=key, defaults={"enabled": enabled}
+        )
+        before = toggle.enabled
+        if toggle.enabled != enabled:
+            toggle.enabled = enabled
+            toggle.save(update_fields=["enabled"])
+        audit_record(actor=actor, verb=events.FEATURE_TOGGLED, obj=organization,
+                     changes={key: {"old": before, "new": enabled}})
+    return toggle
+
+
+def closed_day_add(
+    *, actor: Actor, organization: Organization, day: date, reason: str = ""
+) -> ClosedDay:
+    with transaction.atomic():
+        closed_day, _created = ClosedDay.objects.update_or_create(
+            organization=organization, date=day, defaults={"reason": reason}
+        )
+        audit_record(actor=actor, verb=events.CLOSED_DAY_ADDED, obj=organization,
+                     changes={"closed_day": {"old": None, "new": f"{day:%Y-%m-%d} {reason}"}})
+    return closed_day
