@@ -8,6 +8,7 @@ database task queue and the local outbox.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -69,7 +70,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off"
         )
-    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"
+    SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -139,6 +140,9 @@ TEMPLATES = [
 # Database: SQLite with WAL by default; PostgreSQL (or another) via DATABASE_URL.
 DATA_DIR = Path(env("MELDPUNT_DATA_DIR") or BASE_DIR / "var")
 DATABASE_URL = env("DATABASE_URL")
+# A read-only deployment creates its directories itself.
+with contextlib.suppress(OSError):
+    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -146,11 +150,10 @@ if DATABASE_URL:
         )
     }
 else:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "meldpunt.sqlite3",
+            "NAME": str(DATA_DIR / "meldpunt.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -185,8 +188,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -234,11 +239,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
-EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND") or (
-    "django.core.mail.backends.locmem.EmailBackend"
-    if TESTING
-    else "django.core.mail.backends.console.EmailBackend"
-)
+MAILERS = {
+    "default": {
+        "BACKEND": env("DJANGO_EMAIL_BACKEND")
+        or (
+            "django.core.mail.backends.locmem.EmailBackend"
+            if TESTING
+            else "django.core.mail.backends.console.EmailBackend"
+        ),
+        "OPTIONS": {},
+    }
+}
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL") or "Meldpunt <noreply@localhost>"
 
 # Security: strict by default, relaxed only for plain-HTTP local runs.

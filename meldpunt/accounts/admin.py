@@ -10,6 +10,6 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "is_superuser"]
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Meldpunt"), {"fields": ["role", "language"]}),
     ]

@@ -28,8 +28,12 @@ def staff_user_upsert(
         created = user is None
         if user is None:
             user = User(username=username)
-        before = {"email": user.email, "role": user.role, "first_name": user.first_name,
-                  "last_name": user.last_name}
+        before = {
+            "email": user.email,
+            "role": user.role,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+        }
         user.email = email
         user.role = role
         user.first_name = first_name
@@ -42,7 +46,10 @@ def staff_user_upsert(
             changes = changes_between(before, after)
             if password is not None:
                 changes["password"] = {"old": "[redacted]", "new": "[redacted]"}
-            audit_record(actor=actor,
-                         verb=events.USER_CREATED if created else events.USER_UPDATED,
-                         obj=user, changes=changes)
+            audit_record(
+                actor=actor,
+                verb=events.USER_CREATED if created else events.USER_UPDATED,
+                obj=user,
+                changes=changes,
+            )
     return user

@@ -10,11 +10,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "object_repr", "actor_label", "request_id"]
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None):
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -30,9 +30,7 @@ def _redact(field: str, value: Any) -> Any:
     return _plain(value)
 
 
-def changes_between(
-    old: Mapping[str, Any], new: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
+def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     """Old and new values of the fields that differ, secrets redacted."""
     return {
         field: {"old": _redact(field, old.get(field)), "new": _redact(field, new.get(field))}

@@ -15,9 +15,7 @@ def national_holidays(country: str, years: range | list[int]) -> dict[date, str]
     return dict(calendar.items())
 
 
-def closed_days_between(
-    organization: Organization, start: date, end: date
-) -> dict[date, str]:
+def closed_days_between(organization: Organization, start: date, end: date) -> dict[date, str]:
     """Every date in ``[start, end]`` on which the organization does not work, with a reason.
 
     Weekends count as closed. Two queries at most, whatever the range.

@@ -43,14 +43,16 @@ def organization_ensure(*, actor: Actor, name: str, **fields: Any) -> Organizati
                 FeatureToggle(organization=organization, key=f.key, enabled=f.default)
                 for f in FEATURES
             )
-            audit_record(actor=actor, verb=events.ORGANIZATION_UPDATED, obj=organization,
-                         changes=changes_between({}, snapshot(organization, ["name", *fields])))
+            audit_record(
+                actor=actor,
+                verb=events.ORGANIZATION_UPDATED,
+                obj=organization,
+                changes=changes_between({}, snapshot(organization, ["name", *fields])),
+            )
         return organization
 
 
-def organization_update(
-    *, actor: Actor, organization: Organization, **fields: Any
-) -> Organization:
+def organization_update(*, actor: Actor, organization: Organization, **fields: Any) -> Organization:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -61,8 +63,12 @@ def organization_update(
             setattr(locked, field, value)
         locked.full_clean()
         locked.save(update_fields=[*fields, "updated_at"])
-        audit_record(actor=actor, verb=events.ORGANIZATION_UPDATED, obj=locked,
-                     changes=changes_between(before, snapshot(locked, fields)))
+        audit_record(
+            actor=actor,
+            verb=events.ORGANIZATION_UPDATED,
+            obj=locked,
+            changes=changes_between(before, snapshot(locked, fields)),
+        )
     return locked
 
 
@@ -79,8 +85,12 @@ def feature_set(
         if toggle.enabled != enabled:
             toggle.enabled = enabled
             toggle.save(update_fields=["enabled"])
-        audit_record(actor=actor, verb=events.FEATURE_TOGGLED, obj=organization,
-                     changes={key: {"old": before, "new": enabled}})
+        audit_record(
+            actor=actor,
+            verb=events.FEATURE_TOGGLED,
+            obj=organization,
+            changes={key: {"old": before, "new": enabled}},
+        )
     return toggle
 
 
@@ -91,6 +101,10 @@ def closed_day_add(
         closed_day, _created = ClosedDay.objects.update_or_create(
             organization=organization, date=day, defaults={"reason": reason}
         )
-        audit_record(actor=actor, verb=events.CLOSED_DAY_ADDED, obj=organization,
-                     changes={"closed_day": {"old": None, "new": f"{day:%Y-%m-%d} {reason}"}})
+        audit_record(
+            actor=actor,
+            verb=events.CLOSED_DAY_ADDED,
+            obj=organization,
+            changes={"closed_day": {"old": None, "new": f"{day:%Y-%m-%d} {reason}"}},
+        )
     return closed_day

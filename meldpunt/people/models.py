@@ -87,7 +87,9 @@ class Person(TimeStampedModel):
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="persons")
     role = models.ForeignKey(
-        HouseholdRole, verbose_name=_("relation"), on_delete=models.PROTECT,
+        HouseholdRole,
+        verbose_name=_("relation"),
+        on_delete=models.PROTECT,
         related_name="persons",
     )
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
@@ -147,13 +149,19 @@ class Contact(PublicModel):
         _("preferred channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
     )
     language = models.CharField(
-        _("language"), max_length=8, default="nl",
+        _("language"),
+        max_length=8,
+        default="nl",
         choices=[("nl", "Nederlands"), ("en", "English"), ("nb", "Norsk bokmål")],
     )
     trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices, blank=True)
     household = models.ForeignKey(
-        Household, verbose_name=_("household"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="contacts",
+        Household,
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
     )
     notes = models.TextField(_("notes"), blank=True)
 

@@ -16,8 +16,13 @@ class Complex(PublicModel):
     name = models.CharField(_("name"), max_length=120)
     city = models.CharField(_("city"), max_length=80, blank=True)
     owner = models.ForeignKey(
-        Contact, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="owned_complexes", limit_choices_to={"kind": Contact.Kind.OWNER},
+        Contact,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_complexes",
+        limit_choices_to={"kind": Contact.Kind.OWNER},
         help_text=_("Empty when the organization owns the complex itself."),
     )
 
@@ -74,8 +79,12 @@ class Unit(Address, PublicModel):
         Complex, verbose_name=_("complex"), on_delete=models.PROTECT, related_name="units"
     )
     building_block = models.ForeignKey(
-        BuildingBlock, verbose_name=_("building block"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="units",
+        BuildingBlock,
+        verbose_name=_("building block"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
     )
     unit_type = models.ForeignKey(
         UnitType, verbose_name=_("unit type"), on_delete=models.PROTECT, related_name="units"
@@ -83,7 +92,9 @@ class Unit(Address, PublicModel):
     rooms = models.PositiveSmallIntegerField(_("rooms"), null=True, blank=True)
     floor_area = models.PositiveIntegerField(_("floor area (m²)"), null=True, blank=True)
     build_year = models.PositiveSmallIntegerField(
-        _("build year"), null=True, blank=True,
+        _("build year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1600), MaxValueValidator(2100)],
     )
     energy_index = models.DecimalField(
@@ -95,8 +106,13 @@ class Unit(Address, PublicModel):
     tax_value_year = models.PositiveSmallIntegerField(_("tax value year"), null=True, blank=True)
     notice_period_months = models.PositiveSmallIntegerField(_("notice period (months)"), default=1)
     owner = models.ForeignKey(
-        Contact, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="owned_units", limit_choices_to={"kind": Contact.Kind.OWNER},
+        Contact,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_units",
+        limit_choices_to={"kind": Contact.Kind.OWNER},
     )
 
     class Meta:
@@ -147,8 +163,12 @@ class CommonArea(PublicModel):
         Complex, verbose_name=_("complex"), on_delete=models.CASCADE, related_name="common_areas"
     )
     building_block = models.ForeignKey(
-        BuildingBlock, verbose_name=_("building block"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="common_areas",
+        BuildingBlock,
+        verbose_name=_("building block"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="common_areas",
     )
     units = models.ManyToManyField(
         Unit, verbose_name=_("units"), blank=True, related_name="common_areas"
@@ -172,12 +192,20 @@ class Installation(PublicModel):
     serial_number = models.CharField(_("serial number"), max_length=80, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="installations",
     )
     common_area = models.ForeignKey(
-        CommonArea, verbose_name=_("common area"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="installations",
+        CommonArea,
+        verbose_name=_("common area"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="installations",
     )
 
     class Meta:
@@ -200,14 +228,18 @@ class OwnerInstruction(TimeStampedModel):
     """What an external owner wants done with repair requests (SPEC REP-2)."""
 
     owner = models.OneToOneField(
-        Contact, verbose_name=_("owner"), on_delete=models.CASCADE,
-        related_name="owner_instruction", limit_choices_to={"kind": Contact.Kind.OWNER},
+        Contact,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="owner_instruction",
+        limit_choices_to={"kind": Contact.Kind.OWNER},
     )
     report_to_own_manager = models.BooleanField(
         _("report repairs to the owner's own manager"), default=False
     )
     message = models.TextField(
-        _("message to tenants"), blank=True,
+        _("message to tenants"),
+        blank=True,
         help_text=_("Shown to tenants instead of the repair wizard."),
     )
 

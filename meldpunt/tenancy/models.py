@@ -47,8 +47,11 @@ class Contract(PublicModel):
     planned_end_date = models.DateField(_("planned end date"), null=True, blank=True)
     has_service_subscription = models.BooleanField(_("service subscription"), default=False)
     elements = models.ManyToManyField(
-        ContractElement, verbose_name=_("contract elements"), through="ContractLine",
-        related_name="contracts", blank=True,
+        ContractElement,
+        verbose_name=_("contract elements"),
+        through="ContractLine",
+        related_name="contracts",
+        blank=True,
     )
 
     objects = ContractQuerySet.as_manager()
