@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "meldpunt.people",
     "meldpunt.properties",
     "meldpunt.tenancy",
+    "meldpunt.notifications",
     "meldpunt.backoffice",
     "meldpunt.portal",
     "meldpunt.demo",
@@ -168,9 +169,16 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background work: the database queue and its worker (`manage.py db_worker`);
+# tests run tasks at once unless told otherwise.
 TASKS = {
     "default": {
-        "BACKEND": env("MELDPUNT_TASKS_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "BACKEND": env("MELDPUNT_TASKS_BACKEND")
+        or (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend"
+        ),
     }
 }
 
@@ -251,6 +259,23 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL") or "Meldpunt <noreply@localhost>"
+MELDPUNT_MAIL_DOMAIN = env("MELDPUNT_MAIL_DOMAIN") or "meldpunt.localhost"
+
+# Which transport delivers each channel: "local" keeps messages in the outbox
+# for reading in the back office (the embedded default); "email" sends through
+# the mailer above.
+_TRANSPORT_CHOICES = {"email": {"local", "email"}, "sms": {"local"}, "whatsapp": {"local"}}
+MELDPUNT_TRANSPORTS = {
+    "email": env("MELDPUNT_EMAIL_TRANSPORT") or "local",
+    "sms": env("MELDPUNT_SMS_TRANSPORT") or "local",
+    "whatsapp": env("MELDPUNT_WHATSAPP_TRANSPORT") or "local",
+}
+for _channel, _transport in MELDPUNT_TRANSPORTS.items():
+    if _transport not in _TRANSPORT_CHOICES[_channel]:
+        raise ImproperlyConfigured(
+            f"MELDPUNT_{_channel.upper()}_TRANSPORT must be one of "
+            f"{', '.join(sorted(_TRANSPORT_CHOICES[_channel]))}, not {_transport!r}"
+        )
 
 # Security: strict by default, relaxed only for plain-HTTP local runs.
 SECURE_SSL = env_bool("MELDPUNT_HTTPS", not (DEBUG or TESTING))

@@ -1,0 +1,181 @@
+"""Queueing and delivering outbox messages.
+
+Guarantees (SPEC X-1, C-5): a message is written in the caller's transaction,
+so it exists exactly when the change it reports exists; a dedupe key makes a
+second queueing of the same message a no-op; a worker claims a row with a
+conditional UPDATE and proceeds only if it won the row, so two workers never
+send the same message; a row whose worker died is reclaimed after
+``CLAIM_TIMEOUT`` (the only window in which a duplicate can happen, with the
+same Message-ID); failures are retried with exponential back-off for 72 hours,
+then the row is flagged for staff.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from meldpunt.common.events import is_declared
+from meldpunt.notifications.models import OutboxMessage
+from meldpunt.notifications.rendering import render_message
+from meldpunt.notifications.transports import DeliveryError, transport_for
+
+logger = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = timedelta(hours=72)
+CLAIM_TIMEOUT = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+FIRST_BACKOFF = timedelta(minutes=1)
+
+
+def backoff_after(attempts: int) -> timedelta:
+    """Wait before the next try: 1, 2, 4, 8 … minutes, at most an hour."""
+    if attempts < 1:
+        return timedelta(0)
+    return min(FIRST_BACKOFF * 2 ** min(attempts - 1, 16), MAX_BACKOFF)
+
+
+def notification_queue(
+    *,
+    event: str,
+    recipient: str,
+    channel: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    template: str | None = None,
+    recipient_name: str = "",
+    language: str = "nl",
+) -> OutboxMessage:
+    """Put one message in the outbox inside the caller's transaction.
+
+    Queueing the same ``dedupe_key`` twice returns the first row unchanged.
+    Delivery starts after the surrounding transaction commits.
+    """
+    if not is_declared(event):
+        raise ValueError(f"undeclared event code {event!r}")
+    if not recipient:
+        raise ValueError("a message needs a recipient")
+    now = timezone.now()
+    existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            message = OutboxMessage.objects.create(
+                event=event,
+                template=template or event,
+                channel=channel,
+                recipient=recipient,
+                recipient_name=recipient_name,
+                language=language,
+                context=context,
+                dedupe_key=dedupe_key,
+                next_attempt_at=now,
+                give_up_at=now + GIVE_UP_AFTER,
+            )
+    except IntegrityError:
+        # Queued by a concurrent transaction a moment ago: that row wins.
+        return OutboxMessage.objects.get(dedupe_key=dedupe_key)
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk))
+    return message
+
+
+def _enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> None:
+    from meldpunt.notifications.tasks import deliver_outbox_message
+
+    task = deliver_outbox_message
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    elif run_after is not None:
+        return  # a backend without deferral: the sweep picks the row up when due
+    task.enqueue(message_id)
+
+
+def _claim(message_id: int, now: datetime) -> bool:
+    """Take the row for this worker; True only for the one worker that wins it."""
+    due = Q(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
+    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    won = OutboxMessage.objects.filter(due | abandoned, pk=message_id).update(
+        status=OutboxMessage.Status.SENDING,
+        claimed_at=now,
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
+    return won == 1
+
+
+def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str:
+    """Try to deliver one message; returns its status afterwards.
+
+    Safe to call any number of times and from any number of workers.
+    """
+    now = now or timezone.now()
+    if not _claim(message_id, now):
+        status = OutboxMessage.objects.filter(pk=message_id).values_list("status", flat=True)
+        return status.first() or "missing"
+    message = OutboxMessage.objects.get(pk=message_id)
+    if message.attempts > 1 and message.last_error == "":
+        logger.warning("outbox %s: delivering again after an interrupted attempt", message.pk)
+    transport = transport_for(message.channel)
+    try:
+        rendered = render_message(message)
+        provider_id = transport.send(message, rendered)
+    except DeliveryError as error:
+        return _record_failure(message, str(error), now)
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
+        status=OutboxMessage.Status.SENT,
+        sent_at=timezone.now(),
+        transport=transport.name,
+        provider_message_id=provider_id[:120],
+        subject=rendered.subject[:250],
+        body_text=rendered.text,
+        body_html=rendered.html,
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return OutboxMessage.Status.SENT
+
+
+def _record_failure(message: OutboxMessage, error: str, now: datetime) -> str:
+    next_try = now + backoff_after(message.attempts)
+    if next_try > message.give_up_at:
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            status=OutboxMessage.Status.FAILED,
+            last_error=error[:2000],
+            needs_attention=True,
+            updated_at=now,
+        )
+        logger.error(
+            "outbox %s: gave up after %s attempts: %s", message.pk, message.attempts, error
+        )
+        return OutboxMessage.Status.FAILED
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.QUEUED,
+        last_error=error[:2000],
+        next_attempt_at=next_try,
+        claimed_at=None,
+        updated_at=now,
+    )
+    logger.info("outbox %s: attempt %s failed, next try %s", message.pk, message.attempts, next_try)
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk, run_after=next_try))
+    return OutboxMessage.Status.QUEUED
+
+
+def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Deliver what is due or was abandoned by a dead worker; returns how many were tried."""
+    now = now or timezone.now()
+    due = Q(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
+    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    ids = list(
+        OutboxMessage.objects.filter(due | abandoned)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in ids:
+        outbox_deliver(message_id=message_id, now=now)
+    return len(ids)
