@@ -80,3 +80,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_repr}"
+
+
+class AccessLink(models.Model):
+    """A link that works without login, scoped to one object and one party (SPEC X-2).
+
+    Only a hash of the token is stored: a leaked database does not leak links.
+    """
+
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=40)
+    object_type = models.CharField(_("object type"), max_length=80)
+    object_id = models.CharField(_("object id"), max_length=40)
+    party = models.CharField(_("party"), max_length=200)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access link")
+        verbose_name_plural = _("access links")
+        indexes = [
+            models.Index(
+                fields=["object_type", "object_id", "purpose"], name="access_link_obj_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.object_type}:{self.object_id} → {self.party}"
