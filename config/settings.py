@@ -264,7 +264,11 @@ MELDPUNT_MAIL_DOMAIN = env("MELDPUNT_MAIL_DOMAIN") or "meldpunt.localhost"
 # Which transport delivers each channel: "local" keeps messages in the outbox
 # for reading in the back office (the embedded default); "email" sends through
 # the mailer above.
-_TRANSPORT_CHOICES = {"email": {"local", "email"}, "sms": {"local"}, "whatsapp": {"local"}}
+_TRANSPORT_CHOICES = {
+    "email": {"local", "email"},
+    "sms": {"local", "twilio"},
+    "whatsapp": {"local", "twilio"},
+}
 MELDPUNT_TRANSPORTS = {
     "email": env("MELDPUNT_EMAIL_TRANSPORT") or "local",
     "sms": env("MELDPUNT_SMS_TRANSPORT") or "local",
@@ -276,6 +280,25 @@ for _channel, _transport in MELDPUNT_TRANSPORTS.items():
             f"MELDPUNT_{_channel.upper()}_TRANSPORT must be one of "
             f"{', '.join(sorted(_TRANSPORT_CHOICES[_channel]))}, not {_transport!r}"
         )
+
+# SMS and WhatsApp through Twilio; the API address is configurable so tests can
+# talk to a provider on loopback.
+TWILIO = {
+    "ACCOUNT_SID": env("TWILIO_ACCOUNT_SID") or "",
+    "AUTH_TOKEN": env("TWILIO_AUTH_TOKEN") or "",
+    "SMS_FROM": env("TWILIO_SMS_FROM") or "",
+    "WHATSAPP_FROM": env("TWILIO_WHATSAPP_FROM") or "",
+    "API_BASE_URL": env("TWILIO_API_BASE_URL") or "https://api.twilio.com",
+}
+if "twilio" in MELDPUNT_TRANSPORTS.values() and not (
+    TWILIO["ACCOUNT_SID"] and TWILIO["AUTH_TOKEN"]
+):
+    raise ImproperlyConfigured(
+        "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set to send SMS or WhatsApp"
+    )
+# Protection against SMS pumping: at most this many texts per number per hour;
+# more wait for the next hour, none is dropped.
+MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR = env_int("MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR", 10)
 
 # Security: strict by default, relaxed only for plain-HTTP local runs.
 SECURE_SSL = env_bool("MELDPUNT_HTTPS", not (DEBUG or TESTING))

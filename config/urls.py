@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("meldpunt.portal.urls")),
     path("backoffice/", include("meldpunt.backoffice.urls")),
     path("accounts/", include("allauth.urls")),
+    path("notifications/", include("meldpunt.notifications.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("theme.css", theme_css, name="theme_css"),

@@ -39,6 +39,12 @@ class OutboxMessage(PublicModel):
     needs_attention = models.BooleanField(_("needs attention"), default=False)
     transport = models.CharField(_("transport"), max_length=20, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=120, blank=True)
+    delivery_status = models.CharField(
+        _("delivery status"),
+        max_length=20,
+        blank=True,
+        help_text=_("As last reported by the provider (delivered, undelivered …)."),
+    )
 
     subject = models.CharField(_("subject"), max_length=250, blank=True)
     body_text = models.TextField(_("text"), blank=True)
@@ -59,6 +65,12 @@ class OutboxMessage(PublicModel):
             ),
             models.Index(fields=["-created_at", "-id"], name="outbox_recent_idx"),
             models.Index(fields=["transport", "-created_at", "-id"], name="outbox_transport_idx"),
+            models.Index(fields=["recipient", "sent_at"], name="outbox_recipient_sent_idx"),
+            models.Index(
+                fields=["provider_message_id"],
+                name="outbox_provider_id_idx",
+                condition=~Q(provider_message_id=""),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

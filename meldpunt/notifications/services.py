@@ -16,6 +16,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -23,7 +24,11 @@ from django.utils import timezone
 from meldpunt.common.events import is_declared
 from meldpunt.notifications.models import OutboxMessage
 from meldpunt.notifications.rendering import render_message
-from meldpunt.notifications.transports import DeliveryError, transport_for
+from meldpunt.notifications.transports import (
+    DeliveryError,
+    PermanentDeliveryError,
+    transport_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,10 +126,15 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str:
     message = OutboxMessage.objects.get(pk=message_id)
     if message.attempts > 1 and message.last_error == "":
         logger.warning("outbox %s: delivering again after an interrupted attempt", message.pk)
+    wait_until = _text_limit_reached_until(message, now)
+    if wait_until is not None:
+        return _postpone(message, wait_until, now)
     transport = transport_for(message.channel)
     try:
         rendered = render_message(message)
         provider_id = transport.send(message, rendered)
+    except PermanentDeliveryError as error:
+        return _give_up(message, str(error), now)
     except DeliveryError as error:
         return _record_failure(message, str(error), now)
     OutboxMessage.objects.filter(pk=message.pk, status=OutboxMessage.Status.SENDING).update(
@@ -141,19 +151,59 @@ def outbox_deliver(*, message_id: int, now: datetime | None = None) -> str:
     return OutboxMessage.Status.SENT
 
 
+TEXT_CHANNELS = ("sms", "whatsapp")
+
+
+def _text_limit_reached_until(message: OutboxMessage, now: datetime) -> datetime | None:
+    """When a text to this number may go out again, or None if it may go now."""
+    if message.channel not in TEXT_CHANNELS:
+        return None
+    limit = settings.MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR
+    recent = list(
+        OutboxMessage.objects.filter(
+            recipient=message.recipient,
+            channel__in=TEXT_CHANNELS,
+            sent_at__gt=now - timedelta(hours=1),
+        )
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    return recent[-1] + timedelta(hours=1)
+
+
+def _postpone(message: OutboxMessage, until: datetime, now: datetime) -> str:
+    """Wait without counting an attempt: being over the rate limit is not a failure."""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.QUEUED,
+        attempts=F("attempts") - 1,
+        next_attempt_at=until,
+        claimed_at=None,
+        updated_at=now,
+    )
+    logger.info(
+        "outbox %s: text limit for this number reached, waiting until %s", message.pk, until
+    )
+    transaction.on_commit(lambda: _enqueue_delivery(message.pk, run_after=until))
+    return OutboxMessage.Status.QUEUED
+
+
+def _give_up(message: OutboxMessage, error: str, now: datetime) -> str:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=OutboxMessage.Status.FAILED,
+        last_error=error[:2000],
+        needs_attention=True,
+        updated_at=now,
+    )
+    logger.error("outbox %s: gave up after %s attempts: %s", message.pk, message.attempts, error)
+    return OutboxMessage.Status.FAILED
+
+
 def _record_failure(message: OutboxMessage, error: str, now: datetime) -> str:
     next_try = now + backoff_after(message.attempts)
     if next_try > message.give_up_at:
-        OutboxMessage.objects.filter(pk=message.pk).update(
-            status=OutboxMessage.Status.FAILED,
-            last_error=error[:2000],
-            needs_attention=True,
-            updated_at=now,
-        )
-        logger.error(
-            "outbox %s: gave up after %s attempts: %s", message.pk, message.attempts, error
-        )
-        return OutboxMessage.Status.FAILED
+        return _give_up(message, error, now)
     OutboxMessage.objects.filter(pk=message.pk).update(
         status=OutboxMessage.Status.QUEUED,
         last_error=error[:2000],
@@ -179,3 +229,18 @@ def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     for message_id in ids:
         outbox_deliver(message_id=message_id, now=now)
     return len(ids)
+
+
+def delivery_status_record(*, provider_message_id: str, status: str) -> bool:
+    """Store the provider's delivery report; True if it changed anything.
+
+    Providers repeat callbacks; a repeated or stale report is a no-op.
+    """
+    if not provider_message_id:
+        return False
+    changed = (
+        OutboxMessage.objects.filter(provider_message_id=provider_message_id)
+        .exclude(delivery_status=status[:20])
+        .update(delivery_status=status[:20], updated_at=timezone.now())
+    )
+    return changed > 0

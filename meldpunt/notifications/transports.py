@@ -14,7 +14,9 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.urls import reverse
 
+from meldpunt.common.links import absolute_url
 from meldpunt.notifications.models import OutboxMessage
 
 
@@ -27,6 +29,10 @@ class Rendered:
 
 class DeliveryError(Exception):
     """The message was not delivered this time; the outbox will try again."""
+
+
+class PermanentDeliveryError(DeliveryError):
+    """The provider refused the message for good (e.g. no such number): no retry."""
 
 
 class Transport(Protocol):
@@ -74,9 +80,44 @@ def _address(message: OutboxMessage) -> str:
     return f'"{name}" <{message.recipient}>'
 
 
+class TwilioTransport:
+    """SMS and WhatsApp through Twilio's REST API (its address is a setting)."""
+
+    name = "twilio"
+
+    def send(self, message: OutboxMessage, rendered: Rendered) -> str:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+        from twilio.rest import Client
+
+        config = settings.TWILIO
+        client = Client(config["ACCOUNT_SID"], config["AUTH_TOKEN"])
+        client.api.base_url = config["API_BASE_URL"]
+        if message.channel == "whatsapp":
+            to, sender = f"whatsapp:{message.recipient}", f"whatsapp:{config['WHATSAPP_FROM']}"
+        else:
+            to, sender = message.recipient, config["SMS_FROM"]
+        try:
+            sent = client.messages.create(
+                to=to, from_=sender, body=rendered.text, status_callback=status_callback_url()
+            )
+        except TwilioRestException as error:
+            if 400 <= error.status < 500 and error.status not in (408, 429):
+                raise PermanentDeliveryError(f"{error.status}: {error.msg}") from error
+            raise DeliveryError(f"{error.status}: {error.msg}") from error
+        except (TwilioException, OSError) as error:
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        return str(sent.sid)
+
+
+def status_callback_url() -> str:
+    """Where Twilio reports delivery; also the URL its signatures are computed over."""
+    return absolute_url(reverse("notifications:twilio_status"))
+
+
 TRANSPORTS: dict[str, type[Transport]] = {
     "local": LocalTransport,
     "email": EmailTransport,
+    "twilio": TwilioTransport,
 }
 
 
