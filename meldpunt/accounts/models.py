@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.people.phones import validate_e164
+
 
 class StaffRole(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -20,6 +22,13 @@ class User(AbstractUser):
         choices=StaffRole.choices,
         blank=True,
         help_text=_("Empty for people who are not staff."),
+    )
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=20,
+        blank=True,
+        validators=[validate_e164],
+        help_text=_("For WhatsApp notifications, in international form: +31612345678."),
     )
     language = models.CharField(
         _("language"),

@@ -81,3 +81,29 @@ class OutboxMessage(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient} ({self.status})"
+
+
+class StaffPreference(models.Model):
+    """How a staff user wants to hear about their work (SPEC INC-15)."""
+
+    class Topic(models.TextChoices):
+        NEW_INCIDENT = "new_incident", _("New incidents")
+        HANDLED_INCIDENT = "handled_incident", _("Incidents I handle")
+        WORK_ORDER = "work_order", _("Work-order changes")
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    by_email = models.BooleanField(_("by email"), default=True)
+    by_whatsapp = models.BooleanField(_("by WhatsApp"), default=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="staff_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_topic_display()}"

@@ -17,12 +17,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from meldpunt.accounts.models import User
+from meldpunt.common.actors import Actor
 from meldpunt.common.events import is_declared
-from meldpunt.notifications.models import OutboxMessage
+from meldpunt.notifications.models import OutboxMessage, StaffPreference
 from meldpunt.notifications.rendering import render_message
 from meldpunt.notifications.transports import (
     DeliveryError,
@@ -244,3 +248,52 @@ def delivery_status_record(*, provider_message_id: str, status: str) -> bool:
         .update(delivery_status=status[:20], updated_at=timezone.now())
     )
     return changed > 0
+
+
+# Topics a staff user hears about unless they switch them off.
+DEFAULT_CHANNELS: dict[str, tuple[bool, bool]] = {
+    StaffPreference.Topic.NEW_INCIDENT: (False, False),
+    StaffPreference.Topic.HANDLED_INCIDENT: (True, False),
+    StaffPreference.Topic.WORK_ORDER: (True, False),
+}
+
+
+def staff_preference_set(
+    *, actor: Actor, user: User, topic: str, by_email: bool, by_whatsapp: bool
+) -> StaffPreference:
+    """Store how ``user`` hears about ``topic``; staff change their own, admins anyone's."""
+    if topic not in StaffPreference.Topic.values:
+        raise ValueError(f"unknown topic {topic!r}")
+    if not (actor.is_admin or (actor.user is not None and actor.user.pk == user.pk)):
+        raise PermissionDenied
+    if by_whatsapp and not user_phone(user):
+        raise ValidationError(
+            _("Add your mobile number to your profile before choosing WhatsApp."),
+            code="no_phone",
+        )
+    with transaction.atomic():
+        preference, _created = StaffPreference.objects.update_or_create(
+            user=user, topic=topic, defaults={"by_email": by_email, "by_whatsapp": by_whatsapp}
+        )
+    return preference
+
+
+def user_phone(user: User) -> str:
+    return user.phone
+
+
+def staff_channels(*, user: User, topic: str) -> list[str]:
+    """The channels ``user`` wants for ``topic``: a subset of email and WhatsApp."""
+    stored = next(
+        (p for p in user.notification_preferences.all() if p.topic == topic),
+        None,
+    )
+    by_email, by_whatsapp = (
+        (stored.by_email, stored.by_whatsapp) if stored else DEFAULT_CHANNELS[topic]
+    )
+    channels = []
+    if by_email and user.email:
+        channels.append("email")
+    if by_whatsapp and user_phone(user):
+        channels.append("whatsapp")
+    return channels
