@@ -163,15 +163,17 @@ def _text_limit_reached_until(message: OutboxMessage, now: datetime) -> datetime
     if message.channel not in TEXT_CHANNELS:
         return None
     limit = settings.MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR
-    recent = list(
-        OutboxMessage.objects.filter(
+    recent: list[datetime] = [
+        sent_at
+        for sent_at in OutboxMessage.objects.filter(
             recipient=message.recipient,
             channel__in=TEXT_CHANNELS,
             sent_at__gt=now - timedelta(hours=1),
         )
         .order_by("-sent_at")
         .values_list("sent_at", flat=True)[:limit]
-    )
+        if sent_at is not None
+    ]
     if len(recent) < limit:
         return None
     return recent[-1] + timedelta(hours=1)
