@@ -247,19 +247,37 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 
+# Outgoing mail: SMTP when MELDPUNT_SMTP_HOST is set, otherwise the console
+# (tests: memory). A provider back-end (django-anymail) via DJANGO_EMAIL_BACKEND.
+SMTP_HOST = env("MELDPUNT_SMTP_HOST") or ""
+if SMTP_HOST:
+    _mail_backend = "django.core.mail.backends.smtp.EmailBackend"
+    _mail_options: dict[str, object] = {
+        "host": SMTP_HOST,
+        "port": env_int("MELDPUNT_SMTP_PORT", 587),
+        "username": env("MELDPUNT_SMTP_USER") or "",
+        "password": env("MELDPUNT_SMTP_PASSWORD") or "",
+        "use_tls": env_bool("MELDPUNT_SMTP_STARTTLS", False),
+        "use_ssl": env_bool("MELDPUNT_SMTP_SSL", False),
+        "timeout": env_int("MELDPUNT_SMTP_TIMEOUT", 20),
+    }
+else:
+    _mail_backend = (
+        "django.core.mail.backends.locmem.EmailBackend"
+        if TESTING
+        else "django.core.mail.backends.console.EmailBackend"
+    )
+    _mail_options = {}
 MAILERS = {
     "default": {
-        "BACKEND": env("DJANGO_EMAIL_BACKEND")
-        or (
-            "django.core.mail.backends.locmem.EmailBackend"
-            if TESTING
-            else "django.core.mail.backends.console.EmailBackend"
-        ),
-        "OPTIONS": {},
+        "BACKEND": env("DJANGO_EMAIL_BACKEND") or _mail_backend,
+        "OPTIONS": _mail_options,
     }
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL") or "Meldpunt <noreply@localhost>"
 MELDPUNT_MAIL_DOMAIN = env("MELDPUNT_MAIL_DOMAIN") or "meldpunt.localhost"
+# A message claimed by a worker that stopped answering is taken over after this.
+MELDPUNT_OUTBOX_CLAIM_TIMEOUT = env_int("MELDPUNT_OUTBOX_CLAIM_TIMEOUT", 300)
 
 # Which transport delivers each channel: "local" keeps messages in the outbox
 # for reading in the back office (the embedded default); "email" sends through
@@ -311,6 +329,9 @@ SECURE_HSTS_PRELOAD = SECURE_SSL and env_bool("DJANGO_SECURE_HSTS_PRELOAD", Fals
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MELDPUNT_BEHIND_PROXY", False) else None
 )
+# HSTS preload is a promise to browser vendors that cannot quickly be undone;
+# an operator opts in with DJANGO_SECURE_HSTS_PRELOAD, so the check is silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,7 +13,8 @@ from meldpunt.common.models import AuditEvent
 from meldpunt.common.request_context import current_request_id
 
 REDACTED = "[redacted]"
-SECRET_FIELD_HINTS = ("password", "secret", "token", "code", "key")
+SECRET_FIELD_HINTS = ("password", "secret", "token", "api_key")
+SECRET_FIELDS = {"activation_code", "recovery_code", "recovery_codes", "code_hash"}
 
 
 def _plain(value: Any) -> Any:
@@ -25,7 +26,8 @@ def _plain(value: Any) -> Any:
 
 
 def _redact(field: str, value: Any) -> Any:
-    if any(hint in field.lower() for hint in SECRET_FIELD_HINTS):
+    name = field.lower()
+    if name in SECRET_FIELDS or any(hint in name for hint in SECRET_FIELD_HINTS):
         return REDACTED
     return _plain(value)
 

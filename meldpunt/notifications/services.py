@@ -5,7 +5,7 @@ so it exists exactly when the change it reports exists; a dedupe key makes a
 second queueing of the same message a no-op; a worker claims a row with a
 conditional UPDATE and proceeds only if it won the row, so two workers never
 send the same message; a row whose worker died is reclaimed after
-``CLAIM_TIMEOUT`` (the only window in which a duplicate can happen, with the
+``MELDPUNT_OUTBOX_CLAIM_TIMEOUT`` (the only window in which a duplicate can happen, with the
 same Message-ID); failures are retried with exponential back-off for 72 hours,
 then the row is flagged for staff.
 """
@@ -37,7 +37,6 @@ from meldpunt.notifications.transports import (
 logger = logging.getLogger(__name__)
 
 GIVE_UP_AFTER = timedelta(hours=72)
-CLAIM_TIMEOUT = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 FIRST_BACKOFF = timedelta(minutes=1)
 
@@ -105,10 +104,14 @@ def _enqueue_delivery(message_id: int, *, run_after: datetime | None = None) -> 
     task.enqueue(message_id)
 
 
+def claim_timeout() -> timedelta:
+    return timedelta(seconds=settings.MELDPUNT_OUTBOX_CLAIM_TIMEOUT)
+
+
 def _claim(message_id: int, now: datetime) -> bool:
     """Take the row for this worker; True only for the one worker that wins it."""
     due = Q(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - claim_timeout())
     won = OutboxMessage.objects.filter(due | abandoned, pk=message_id).update(
         status=OutboxMessage.Status.SENDING,
         claimed_at=now,
@@ -226,7 +229,7 @@ def outbox_sweep(*, now: datetime | None = None, limit: int = 500) -> int:
     """Deliver what is due or was abandoned by a dead worker; returns how many were tried."""
     now = now or timezone.now()
     due = Q(status=OutboxMessage.Status.QUEUED, next_attempt_at__lte=now)
-    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    abandoned = Q(status=OutboxMessage.Status.SENDING, claimed_at__lt=now - claim_timeout())
     ids = list(
         OutboxMessage.objects.filter(due | abandoned)
         .order_by("next_attempt_at")

@@ -30,8 +30,16 @@ class UnitTypeAdmin(admin.ModelAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "street", "house_number", "house_number_addition", "postcode", "city",
-                    "complex", "unit_type"]
+    list_display = [
+        "code",
+        "street",
+        "house_number",
+        "house_number_addition",
+        "postcode",
+        "city",
+        "complex",
+        "unit_type",
+    ]
     list_filter = ["complex", "unit_type"]
     search_fields = ["code", "street", "postcode", "city"]
     raw_id_fields = ["owner", "building_block"]

@@ -10,8 +10,14 @@ class ContractLineInline(admin.TabularInline):
 
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
-    list_display = ["number", "household", "unit", "start_date", "end_date",
-                    "has_service_subscription"]
+    list_display = [
+        "number",
+        "household",
+        "unit",
+        "start_date",
+        "end_date",
+        "has_service_subscription",
+    ]
     search_fields = ["number", "household__tenant_number", "household__name"]
     raw_id_fields = ["household", "unit"]
     inlines = [ContractLineInline]

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from meldpunt.notifications.models import OutboxMessage
 from meldpunt.notifications.services import (
-    CLAIM_TIMEOUT,
     GIVE_UP_AFTER,
     backoff_after,
+    claim_timeout,
     notification_queue,
     outbox_deliver,
     outbox_sweep,
@@ -149,8 +149,8 @@ def test_a_row_left_sending_by_a_dead_worker_is_reclaimed_after_the_timeout(smtp
         next_attempt_at=now,
         give_up_at=now + GIVE_UP_AFTER,
     )
-    assert outbox_sweep(now=now + CLAIM_TIMEOUT / 2) == 0
-    assert outbox_sweep(now=now + CLAIM_TIMEOUT + timedelta(seconds=1)) == 1
+    assert outbox_sweep(now=now + claim_timeout() / 2) == 0
+    assert outbox_sweep(now=now + claim_timeout() + timedelta(seconds=1)) == 1
     message.refresh_from_db()
     assert message.status == "sent"
     assert message.attempts == 2

@@ -1,0 +1,92 @@
+"""Staff pages. Each view parses its input, calls selectors and renders."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_safe
+
+from meldpunt.accounts.models import StaffRole, User
+from meldpunt.accounts.permissions import staff_required
+from meldpunt.backoffice.forms import ContactFilterForm, UnitFilterForm
+from meldpunt.backoffice.organization_page import organization_overview
+from meldpunt.common.actors import Actor
+from meldpunt.organization.selectors import organization_for_request
+from meldpunt.people.selectors import contact_counts, contact_search
+from meldpunt.properties.selectors import complex_get, complex_unit_types, unit_get, unit_owner
+from meldpunt.tenancy.selectors import complex_units_page, stock_overview, unit_tenancy
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.staff(cast(User, request.user))
+
+
+@require_safe
+@staff_required()
+def home(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    context = {
+        "overview": stock_overview(actor=actor),
+        "contact_counts": contact_counts(actor=actor),
+    }
+    return render(request, "backoffice/home.html", context)
+
+
+@require_safe
+@staff_required()
+def complex_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _actor(request)
+    complex = complex_get(actor=actor, public_id=public_id)
+    unit_types = complex_unit_types(actor=actor, complex=complex)
+    form = UnitFilterForm(request.GET, complex=complex, unit_types=unit_types)
+    page = complex_units_page(
+        actor=actor,
+        complex=complex,
+        building_block=form.building_block,
+        unit_type=form.unit_type,
+        cursor=request.GET.get("cursor"),
+    )
+    context = {"complex": complex, "form": form, "page": page}
+    return render(request, "backoffice/complex_detail.html", context)
+
+
+@require_safe
+@staff_required()
+def unit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _actor(request)
+    unit = unit_get(actor=actor, public_id=public_id)
+    context = {
+        "unit": unit,
+        "owner": unit_owner(unit),
+        "tenancy": unit_tenancy(actor=actor, unit=unit),
+    }
+    return render(request, "backoffice/unit_detail.html", context)
+
+
+@require_safe
+@staff_required()
+def contact_list(request: HttpRequest) -> HttpResponse:
+    form = ContactFilterForm(request.GET)
+    page = contact_search(
+        actor=_actor(request),
+        filters=form.filters(),
+        cursor=request.GET.get("cursor"),
+        region=organization_for_request(request).country,
+    )
+    template = "backoffice/contact_list.html"
+    # Search-as-you-type swaps only the results; a reload or history visit gets the page.
+    if request.htmx and not request.htmx.history_restore_request:  # type: ignore[attr-defined]
+        template += "#results"
+    response = render(request, template, {"form": form, "page": page})
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_safe
+@staff_required(StaffRole.ADMIN)
+def organization(request: HttpRequest) -> HttpResponse:
+    overview = organization_overview(organization=organization_for_request(request))
+    return render(request, "backoffice/organization.html", {"overview": overview})
