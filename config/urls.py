@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from meldpunt.backoffice.outbox_views import dev_outbox_detail, dev_outbox_list
 from meldpunt.common.views import healthz
 from meldpunt.organization.views import theme_css
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("theme.css", theme_css, name="theme_css"),
     path("django-admin/", admin.site.urls),
+    # Development only: the views answer 404 unless DEBUG is on.
+    path("dev/outbox/", dev_outbox_list, name="dev_outbox"),
+    path("dev/outbox/<slug:public_id>/", dev_outbox_detail, name="dev_outbox_detail"),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Filter forms of the back-office lists. They only parse the query string;
+"""Forms of the back office. The filter forms only parse the query string;
 values that do not validate are dropped, so an edited URL still shows a page."""
 
 from __future__ import annotations
@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.people.models import Contact
+from meldpunt.people.phones import normalize_phone
 from meldpunt.people.selectors import ContactFilters
 from meldpunt.properties.models import BuildingBlock, Complex, UnitType
 
@@ -68,3 +71,32 @@ class UnitFilterForm(forms.Form):
     @property
     def unit_type(self) -> UnitType | None:
         return self._types.get(self._value("type"))
+
+
+class TestMessageForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("email", _("Email")), ("sms", _("SMS")), ("whatsapp", _("WhatsApp"))],
+    )
+    recipient = forms.CharField(
+        label=_("Send to"),
+        max_length=254,
+        help_text=_("An email address, or a mobile number for SMS and WhatsApp."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        channel, recipient = cleaned.get("channel"), cleaned.get("recipient")
+        if not channel or not recipient:
+            return cleaned
+        if channel == "email":
+            try:
+                validate_email(recipient)
+            except ValidationError:
+                self.add_error("recipient", _("Enter a valid email address."))
+        else:
+            try:
+                cleaned["recipient"] = normalize_phone(str(recipient))
+            except ValidationError as error:
+                self.add_error("recipient", error)
+        return cleaned

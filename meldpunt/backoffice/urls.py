@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meldpunt.backoffice import views
+from meldpunt.backoffice import outbox_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("units/<slug:public_id>/", views.unit_detail, name="unit_detail"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("organization/", views.organization, name="organization"),
+    path("outbox/", outbox_views.outbox_list, name="outbox"),
+    path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
+    path("outbox/<slug:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
 ]

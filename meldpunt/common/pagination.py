@@ -64,3 +64,17 @@ def keyset_page(
         last = rows[-1]
         next_cursor = _encode([getattr(last, order_field), last.pk])
     return Page(items=rows, next_cursor=next_cursor, has_previous=after is not None)
+
+
+def newest_first_page(queryset: QuerySet[Any], *, cursor: str | None, size: int = 50) -> Page:
+    """One page of ``queryset`` newest first (descending primary key) after ``cursor``."""
+    ordered = queryset.order_by("-pk")
+    after = _decode(cursor) if cursor else None
+    if after is not None:
+        ordered = ordered.filter(pk__lt=after[1])
+    rows = list(ordered[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        next_cursor = _encode([None, rows[-1].pk])
+    return Page(items=rows, next_cursor=next_cursor, has_previous=after is not None)

@@ -13,6 +13,7 @@ then the row is flagged for staff.
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,12 +21,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.models import User
 from meldpunt.common.actors import Actor
+from meldpunt.common.audit import audit_record
 from meldpunt.common.events import is_declared
+from meldpunt.notifications import events
 from meldpunt.notifications.models import OutboxMessage, StaffPreference
 from meldpunt.notifications.rendering import render_message
 from meldpunt.notifications.transports import (
@@ -302,3 +305,31 @@ def staff_channels(*, user: User, topic: str) -> list[str]:
     if by_whatsapp and user_phone(user):
         channels.append("whatsapp")
     return channels
+
+
+def notification_test_send(*, actor: Actor, channel: str, recipient: str) -> OutboxMessage:
+    """Queue a test message so an administrator can check a channel end to end."""
+    if not actor.is_admin:
+        raise PermissionDenied
+    if channel not in ("email", "sms", "whatsapp"):
+        raise ValidationError(_("Choose email, SMS or WhatsApp."), code="channel")
+    if not recipient:
+        raise ValidationError(_("Enter where the test message should go."), code="recipient")
+    with transaction.atomic():
+        message = notification_queue(
+            event=events.TEST_MESSAGE,
+            template="test_message",
+            recipient=recipient,
+            recipient_name=actor.user.get_full_name() if actor.user else "",
+            channel=channel,
+            context={},
+            dedupe_key=f"test:{uuid.uuid4().hex}",
+            language=translation.get_language() or "nl",
+        )
+        audit_record(
+            actor=actor,
+            verb=events.TEST_MESSAGE,
+            obj=message,
+            changes={"recipient": {"old": None, "new": recipient}},
+        )
+    return message
