@@ -13,6 +13,7 @@ then the row is flagged for staff.
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,11 +62,14 @@ def notification_queue(
     template: str | None = None,
     recipient_name: str = "",
     language: str = "nl",
+    thread_key: str = "",
 ) -> OutboxMessage:
     """Put one message in the outbox inside the caller's transaction.
 
     Queueing the same ``dedupe_key`` twice returns the first row unchanged.
-    Delivery starts after the surrounding transaction commits.
+    Delivery starts after the surrounding transaction commits. ``thread_key``
+    (``"incident:<public id>"``) names the conversation a reply to this message
+    belongs to; an email then carries a reply token in its Reply-To address.
     """
     if not is_declared(event):
         raise ValueError(f"undeclared event code {event!r}")
@@ -86,6 +90,8 @@ def notification_queue(
                 language=language,
                 context=context,
                 dedupe_key=dedupe_key,
+                thread_key=thread_key,
+                reply_token=secrets.token_hex(16) if thread_key and channel == "email" else "",
                 next_attempt_at=now,
                 give_up_at=now + GIVE_UP_AFTER,
             )
