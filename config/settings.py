@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "meldpunt.properties",
     "meldpunt.tenancy",
     "meldpunt.notifications",
+    "meldpunt.incidents",
     "meldpunt.backoffice",
     "meldpunt.portal",
     "meldpunt.demo",
