@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from meldpunt.backoffice import outbox_views, views
+from meldpunt.backoffice import incident_detail_urls, incident_list_urls, outbox_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("outbox/", outbox_views.outbox_list, name="outbox"),
     path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
     path("outbox/<slug:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
+    path("incidents/", include(incident_list_urls)),
+    path("incidents/", include(incident_detail_urls)),
 ]

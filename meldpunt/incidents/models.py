@@ -388,3 +388,111 @@ class SavedView(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InboxReport(PublicModel):
+    """An unprocessed report (SPEC INC-13): from the report form, the portal or email,
+    waiting until staff turn it into an incident or delete it."""
+
+    class Source(models.TextChoices):
+        PUBLIC_FORM = "public_form", _("Report form")
+        PORTAL = "portal", _("Tenant portal")
+        WIZARD = "wizard", _("Repair wizard")
+        EMAIL = "email", _("Email")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        CONVERTED = "converted", _("Turned into an incident")
+        DELETED = "deleted", _("Deleted")
+
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "properties.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbox_reports",
+    )
+    household = models.ForeignKey(
+        "people.Household",
+        verbose_name=_("household"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbox_reports",
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=160, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="nl")
+    inbound_mail = models.ForeignKey(
+        "notifications.InboundMail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbox_reports",
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("possible duplicate of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("inbox report")
+        verbose_name_plural = _("inbox reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-created_at", "-id"],
+                name="inbox_waiting_idx",
+                condition=Q(status="waiting"),
+            ),
+            models.Index(fields=["unit", "category", "-created_at"], name="inbox_unit_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or self.description[:60]
+
+
+class InboxAttachment(PublicModel):
+    """A photo or PDF sent with an inbox report; moves to the incident on conversion."""
+
+    report = models.ForeignKey(InboxReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="inbox/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+
+    class Meta:
+        verbose_name = _("inbox attachment")
+        verbose_name_plural = _("inbox attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,3 @@
+"""Incident list, new incident, categories and phases."""
+
+urlpatterns: list = []

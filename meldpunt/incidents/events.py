@@ -1,0 +1,21 @@
+from meldpunt.common.events import declare
+
+INCIDENT_CREATED = declare("incident.created", "An incident was created")
+INCIDENT_CHANGED = declare("incident.changed", "An incident's details were changed")
+INCIDENT_PHASE_CHANGED = declare("incident.phase_changed", "An incident moved to another phase")
+INCIDENT_HANDLER_CHANGED = declare("incident.handler_changed", "An incident got another handler")
+INCIDENT_RESPONSIBLE_CHANGED = declare(
+    "incident.responsible_changed", "An incident got another responsible person"
+)
+MESSAGE_POSTED = declare("incident.message_posted", "A message was added to an incident")
+NOTE_ADDED = declare("incident.note_added", "A note was added to an incident")
+REPLY_RECEIVED = declare("incident.reply_received", "The tenant replied on an incident")
+TASK_ADDED = declare("incident.task_added", "A task was added to an incident")
+TASK_DONE = declare("incident.task_done", "A task on an incident was done")
+TASK_REOPENED = declare("incident.task_reopened", "A task on an incident was reopened")
+ATTACHMENT_ADDED = declare("incident.attachment_added", "A file was added to an incident")
+CATEGORY_SAVED = declare("category.saved", "An incident category was created or changed")
+CATEGORY_DELETED = declare("category.deleted", "An incident category was removed")
+PHASE_SAVED = declare("phase.saved", "An incident phase was created or changed")
+PHASE_DELETED = declare("phase.deleted", "An incident phase was removed")
+INBOX_REPORT_RECEIVED = declare("inbox_report.received", "A report arrived in the inbox")
