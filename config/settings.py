@@ -247,6 +247,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Uploaded photos and PDFs: size limit, and how photos are re-encoded (JPEG).
+MELDPUNT_UPLOAD_MAX_BYTES = env_int("MELDPUNT_UPLOAD_MAX_BYTES", 15 * 1024 * 1024)
+MELDPUNT_IMAGE_MAX_SIDE = env_int("MELDPUNT_IMAGE_MAX_SIDE", 2048)
+MELDPUNT_IMAGE_QUALITY = env_int("MELDPUNT_IMAGE_QUALITY", 85)
+MELDPUNT_IMAGE_MAX_PIXELS = env_int("MELDPUNT_IMAGE_MAX_PIXELS", 40_000_000)
 
 # Outgoing mail: SMTP when MELDPUNT_SMTP_HOST is set, otherwise the console
 # (tests: memory). A provider back-end (django-anymail) via DJANGO_EMAIL_BACKEND.
@@ -277,6 +282,33 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL") or "Meldpunt <noreply@localhost>"
 MELDPUNT_MAIL_DOMAIN = env("MELDPUNT_MAIL_DOMAIN") or "meldpunt.localhost"
+
+# Incoming mail (SPEC INC-14). A notification that belongs to a conversation is
+# sent with Reply-To: this address, "{token}" replaced by its reply token; mail
+# to the incident address that is not a reply becomes an inbox report.
+MELDPUNT_REPLY_ADDRESS = env("MELDPUNT_REPLY_ADDRESS") or f"reply+{{token}}@{MELDPUNT_MAIL_DOMAIN}"
+if MELDPUNT_REPLY_ADDRESS.count("{token}") != 1 or "@" not in MELDPUNT_REPLY_ADDRESS:
+    raise ImproperlyConfigured(
+        "MELDPUNT_REPLY_ADDRESS must be an address with {token} once: reply+{token}@example.org"
+    )
+MELDPUNT_INCIDENT_ADDRESS = (
+    env("MELDPUNT_INCIDENT_ADDRESS") or f"meldingen@{MELDPUNT_MAIL_DOMAIN}"
+).lower()
+# Larger messages are recorded as refused and not processed.
+MELDPUNT_INBOUND_MAX_BYTES = env_int("MELDPUNT_INBOUND_MAX_BYTES", 25 * 1024 * 1024)
+# A mailbox fetched by `manage.py mail_fetch`.
+MELDPUNT_IMAP_HOST = env("MELDPUNT_IMAP_HOST") or ""
+MELDPUNT_IMAP_SSL = env_bool("MELDPUNT_IMAP_SSL", True)
+MELDPUNT_IMAP_PORT = env_int("MELDPUNT_IMAP_PORT", 993 if MELDPUNT_IMAP_SSL else 143)
+MELDPUNT_IMAP_USER = env("MELDPUNT_IMAP_USER") or ""
+MELDPUNT_IMAP_PASSWORD = env("MELDPUNT_IMAP_PASSWORD") or ""
+MELDPUNT_IMAP_FOLDER = env("MELDPUNT_IMAP_FOLDER") or "INBOX"
+# A provider's inbound webhook (/notifications/anymail/<provider>/inbound/) must
+# send these basic-auth credentials ("user:password"). Unset, a random value
+# nobody knows is used, so every webhook call is refused.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env("MELDPUNT_ANYMAIL_WEBHOOK_SECRET") or f"unset:{os.urandom(24).hex()}",
+}
 # A message claimed by a worker that stopped answering is taken over after this.
 MELDPUNT_OUTBOX_CLAIM_TIMEOUT = env_int("MELDPUNT_OUTBOX_CLAIM_TIMEOUT", 300)
 

@@ -1,6 +1,12 @@
 from django.urls import include, path
 
-from meldpunt.backoffice import incident_detail_urls, incident_list_urls, outbox_views, views
+from meldpunt.backoffice import (
+    incident_detail_urls,
+    incident_list_urls,
+    message_template_views,
+    outbox_views,
+    views,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -12,6 +18,27 @@ urlpatterns = [
     path("outbox/", outbox_views.outbox_list, name="outbox"),
     path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
     path("outbox/<slug:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
+    path("messages/", message_template_views.message_template_list, name="message_templates"),
+    path(
+        "messages/<str:key>/<str:language>/",
+        message_template_views.message_template_edit,
+        name="message_template_edit",
+    ),
+    path(
+        "messages/<str:key>/<str:language>/preview/",
+        message_template_views.message_template_preview,
+        name="message_template_preview",
+    ),
+    path(
+        "messages/<str:key>/<str:language>/save/",
+        message_template_views.message_template_save,
+        name="message_template_save",
+    ),
+    path(
+        "messages/<str:key>/<str:language>/reset/",
+        message_template_views.message_template_reset,
+        name="message_template_reset",
+    ),
     path("incidents/", include(incident_list_urls)),
     path("incidents/", include(incident_detail_urls)),
 ]

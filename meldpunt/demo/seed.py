@@ -46,7 +46,9 @@ from meldpunt.demo.content import (
     UNIT_TYPES,
     ContactSpec,
 )
+from meldpunt.demo.incidents import seed_incidents
 from meldpunt.demo.plan import Plan, build_plan
+from meldpunt.incidents.models import Incident
 from meldpunt.organization.calendar import national_holidays
 from meldpunt.organization.features import FEATURES
 from meldpunt.organization.models import OpeningHours, Organization
@@ -461,6 +463,7 @@ def seed_demo() -> SeedSummary:
     _seed_contacts(actor, SUPPLIERS, Contact.Kind.SUPPLIER)
     units = _seed_stock(actor, plan, owners)
     _seed_tenancies(plan, units)
+    seed_incidents()
     return summary()
 
 
@@ -480,5 +483,6 @@ def summary() -> SeedSummary:
             (_("Suppliers"), Contact.objects.filter(kind=Contact.Kind.SUPPLIER).count()),
             (_("Owners"), Contact.objects.filter(kind=Contact.Kind.OWNER).count()),
             (_("Staff users"), User.objects.exclude(role="").count()),
+            (_("Incidents"), Incident.objects.count()),
         ]
     )

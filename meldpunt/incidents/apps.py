@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class IncidentsConfig(AppConfig):
     name = "meldpunt.incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from meldpunt.incidents import events  # noqa: F401  (declares event codes)
+        from meldpunt.incidents.inbound import register_inbound_mail_handlers
+
+        register_inbound_mail_handlers()

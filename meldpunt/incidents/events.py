@@ -19,3 +19,5 @@ CATEGORY_DELETED = declare("category.deleted", "An incident category was removed
 PHASE_SAVED = declare("phase.saved", "An incident phase was created or changed")
 PHASE_DELETED = declare("phase.deleted", "An incident phase was removed")
 INBOX_REPORT_RECEIVED = declare("inbox_report.received", "A report arrived in the inbox")
+SAVED_VIEW_CREATED = declare("saved_view.created", "A staff user saved an incident-list view")
+SAVED_VIEW_DELETED = declare("saved_view.deleted", "A staff user removed a saved list view")

@@ -208,6 +208,7 @@ class Incident(PublicModel):
             models.Index(fields=["category", "-created_at", "-id"], name="incident_category_idx"),
             models.Index(fields=["household", "-created_at", "-id"], name="incident_household_idx"),
             models.Index(fields=["unit", "-created_at", "-id"], name="incident_unit_idx"),
+            models.Index(fields=["-last_activity_at", "-id"], name="incident_activity_idx"),
         ]
         constraints = [
             models.CheckConstraint(

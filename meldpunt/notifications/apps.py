@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from anymail.signals import inbound
+
         from meldpunt.notifications import events  # noqa: F401  (declares event codes)
+        from meldpunt.notifications.inbound.webhook import anymail_inbound_received
+
+        inbound.connect(anymail_inbound_received, dispatch_uid="meldpunt_inbound_mail")

@@ -12,6 +12,13 @@ import smtplib
 from dataclasses import dataclass
 from typing import Protocol
 
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+    AnymailUnsupportedFeature,
+)
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.urls import reverse
@@ -50,6 +57,11 @@ class LocalTransport:
         return f"local-{message.public_id}"
 
 
+# Provider errors no retry can cure: every recipient refused, a malformed address,
+# a message the provider cannot send as built.
+REFUSED_FOR_GOOD = (AnymailRecipientsRefused, AnymailInvalidAddress, AnymailUnsupportedFeature)
+
+
 class EmailTransport:
     """Django's mailer (SMTP by default; a provider back-end through django-anymail)."""
 
@@ -61,6 +73,7 @@ class EmailTransport:
             subject=rendered.subject,
             body=rendered.text,
             to=[_address(message)],
+            reply_to=[reply_address(message.reply_token)] if message.reply_token else None,
             headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
             connection=mailers.default,
         )
@@ -68,9 +81,24 @@ class EmailTransport:
             email.attach_alternative(rendered.html, "text/html")
         try:
             email.send()
-        except (OSError, smtplib.SMTPException) as error:
+        except REFUSED_FOR_GOOD as error:
+            raise PermanentDeliveryError(f"{type(error).__name__}: {error}") from error
+        except AnymailAPIError as error:
+            code = error.status_code or 0
+            if 400 <= code < 500 and code not in (408, 429):
+                raise PermanentDeliveryError(f"{type(error).__name__}: {error}") from error
             raise DeliveryError(f"{type(error).__name__}: {error}") from error
-        return message_id
+        except (AnymailError, OSError, smtplib.SMTPException) as error:
+            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+        # A provider back-end reports its own id, which its delivery webhooks use.
+        anymail_status = getattr(email, "anymail_status", None)
+        provider_id = getattr(anymail_status, "message_id", None)
+        return provider_id if isinstance(provider_id, str) and provider_id else message_id
+
+
+def reply_address(token: str) -> str:
+    """The address a reply to a message with this reply token goes to."""
+    return settings.MELDPUNT_REPLY_ADDRESS.replace("{token}", token)
 
 
 def _address(message: OutboxMessage) -> str:

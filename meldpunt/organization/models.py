@@ -42,6 +42,14 @@ class Organization(TimeStampedModel):
     footer_logo = models.ImageField(_("footer logo"), upload_to="theme/", blank=True)
     background_photo = models.ImageField(_("background photo"), upload_to="theme/", blank=True)
     show_copyright = models.BooleanField(_("show copyright in footer"), default=True)
+    first_responder_becomes_handler = models.BooleanField(
+        _("first staff user who responds becomes handler"),
+        default=True,
+        help_text=_(
+            "An incident without a handler gets the first staff user who writes a message "
+            "or note, or changes its phase."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organization")

@@ -1,4 +1,4 @@
-"""A real SMTP server on loopback that keeps what it receives."""
+"""A real SMTP server on loopback that keeps what it receives, and a fake IMAP mailbox."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from meldpunt.notifications.tests.fake_imap import FakeImapServer
 
 
 class Sink:
@@ -148,3 +150,17 @@ def fake_twilio(settings) -> Iterator[FakeTwilio]:
     settings.MELDPUNT_TRANSPORTS = {"email": "local", "sms": "twilio", "whatsapp": "twilio"}
     yield fake
     fake.close()
+
+
+@pytest.fixture
+def fake_imap(settings) -> Iterator[FakeImapServer]:
+    """A loopback IMAP mailbox, with the MELDPUNT_IMAP_* settings pointing at it."""
+    server = FakeImapServer()
+    settings.MELDPUNT_IMAP_HOST = "127.0.0.1"
+    settings.MELDPUNT_IMAP_PORT = server.port
+    settings.MELDPUNT_IMAP_SSL = False
+    settings.MELDPUNT_IMAP_USER = server.user
+    settings.MELDPUNT_IMAP_PASSWORD = server.password
+    settings.MELDPUNT_IMAP_FOLDER = "INBOX"
+    yield server
+    server.close()

@@ -1,0 +1,379 @@
+"""The incident list with filters, search and saved views; the new-incident page
+with its lookup; the category and phase settings (administrators)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from meldpunt.accounts.models import StaffRole, User
+from meldpunt.accounts.permissions import staff_required
+from meldpunt.backoffice.incident_forms import (
+    CategoryForm,
+    IncidentCreateForm,
+    IncidentFilterForm,
+    PhaseForm,
+    SavedViewForm,
+)
+from meldpunt.common.actors import Actor
+from meldpunt.incidents import services
+from meldpunt.incidents.selectors import (
+    categories_for_choice,
+    categories_managed,
+    category_get,
+    complexes_for_choice,
+    households_by_public_id,
+    incident_history,
+    incident_page,
+    lookup_choice,
+    lookup_search,
+    phase_get,
+    phases_for_choice,
+    phases_managed,
+    saved_view_get,
+    saved_views,
+    staff_users,
+    units_by_public_id,
+)
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.staff(cast(User, request.user))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------- the list
+
+
+def _filter_form(actor: Actor, data: QueryDict) -> IncidentFilterForm:
+    return IncidentFilterForm(
+        data,
+        phases=phases_for_choice(actor=actor),
+        categories=categories_for_choice(actor=actor),
+        staff=staff_users(actor=actor),
+        complexes=complexes_for_choice(actor=actor),
+        units=units_by_public_id(actor=actor, public_ids=[data.get("unit", "")]),
+        households=households_by_public_id(actor=actor, public_ids=[data.get("household", "")]),
+    )
+
+
+def _list_context(actor: Actor, params: QueryDict) -> dict[str, Any]:
+    form = _filter_form(actor, params)
+    page = incident_page(
+        actor=actor, filters=form.filters(), cursor=params.get("cursor"), sort=form.sort_order
+    )
+    return {
+        "form": form,
+        "page": page,
+        "saved_views": saved_views(actor=actor),
+        "save_form": SavedViewForm(initial={"query": form.query_string()}),
+        "current_query": form.query_string(),
+    }
+
+
+@require_safe
+@staff_required()
+def incident_list(request: HttpRequest) -> HttpResponse:
+    template = "backoffice/incidents/list.html"
+    # Filter changes swap only the results; a reload or history visit gets the page.
+    if _is_htmx(request):
+        template += "#results"
+    response = render(request, template, _list_context(_actor(request), request.GET))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_POST
+@staff_required()
+def saved_view_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    form = SavedViewForm(request.POST)
+    if form.is_valid():
+        try:
+            view = services.saved_view_create(
+                actor=actor, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The view “%(name)s” is saved.") % {"name": view.name})
+            return redirect(f"{reverse('backoffice:incident_list')}?{view.query}")
+    context = _list_context(actor, QueryDict(form.data.get("query", "")[:1000]))
+    context["save_form"] = form
+    return render(request, "backoffice/incidents/list.html", context, status=422)
+
+
+@require_POST
+@staff_required()
+def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    view = saved_view_get(actor=actor, pk=pk)
+    services.saved_view_delete(actor=actor, saved_view=view)
+    messages.success(request, _("The view “%(name)s” is removed.") % {"name": view.name})
+    return redirect("backoffice:incident_list")
+
+
+# ---------------------------------------------------------------- new incident
+
+
+def _create_form(
+    actor: Actor, data: QueryDict | None, initial: dict[str, Any] | None = None
+) -> IncidentCreateForm:
+    source = data if data is not None else QueryDict()
+    household_ids = [source.get("household", ""), (initial or {}).get("household", "")]
+    unit_ids = [source.get("unit", ""), (initial or {}).get("unit", "")]
+    return IncidentCreateForm(
+        data,
+        initial=initial,
+        categories=categories_for_choice(actor=actor),
+        staff=staff_users(actor=actor),
+        households=households_by_public_id(actor=actor, public_ids=household_ids),
+        units=units_by_public_id(actor=actor, public_ids=unit_ids),
+    )
+
+
+def _create_context(actor: Actor, form: IncidentCreateForm, find: str = "") -> dict[str, Any]:
+    household, unit = form.chosen_household, form.chosen_unit
+    return {
+        "form": form,
+        "household": household,
+        "unit": unit,
+        "history": incident_history(actor=actor, unit=unit, household=household),
+        "lookup": lookup_search(actor=actor, q=find) if find else None,
+        "find": find,
+    }
+
+
+def _with_choice(actor: Actor, data: QueryDict, pick: str) -> QueryDict:
+    """The posted form with the picked tenant/address and its contact details filled in."""
+    choice = lookup_choice(actor=actor, pick=pick)
+    changed = data.copy()
+    changed["household"] = choice.household.public_id if choice.household else ""
+    changed["unit"] = choice.unit.public_id if choice.unit else ""
+    for name in ("contact_name", "contact_email", "contact_phone"):
+        value = getattr(choice, name)
+        if value:
+            changed[name] = value
+    changed["find"] = ""
+    return changed
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required()
+def incident_create(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    template = "backoffice/incidents/create.html"
+    if request.method != "POST":
+        initial = {k: request.GET[k] for k in ("household", "unit", "kind") if k in request.GET}
+        form = _create_form(actor, None, initial=initial)
+        return render(request, template, _create_context(actor, form))
+    action = request.POST.get("action", "")
+    if request.POST.get("pick"):
+        action = "pick"
+    elif action == "enter":  # Enter pressed in a field: search if a search is typed
+        action = "find" if request.POST.get("find", "").strip() else "create"
+    if action in ("find", "pick", "clear"):
+        # Steps of the lookup without JavaScript: redisplay with everything typed.
+        data: QueryDict = request.POST
+        if action == "pick":
+            try:
+                data = _with_choice(actor, request.POST, request.POST.get("pick", ""))
+            except Http404:
+                data = request.POST
+        elif action == "clear":
+            data = request.POST.copy()
+            data["household"] = data["unit"] = ""
+        form = _create_form(actor, data)
+        find = request.POST.get("find", "") if action == "find" else ""
+        context = _create_context(actor, form, find=find)
+        if _is_htmx(request):
+            return render(request, template + "#link", context)
+        return render(request, template, context)
+    form = _create_form(actor, request.POST)
+    if form.is_valid():
+        cleaned: dict[str, Any] = form.cleaned_data
+        try:
+            incident = services.incident_create(
+                actor=actor,
+                kind=cleaned["kind"],
+                title=cleaned["title"],
+                description=cleaned["description"],
+                category=cleaned["category"],
+                household=cleaned["household"],
+                unit=cleaned["unit"],
+                common_area=None,
+                installation=None,
+                contact_name=cleaned["contact_name"],
+                contact_email=cleaned["contact_email"],
+                contact_phone=cleaned["contact_phone"],
+                contact_language=cleaned["contact_language"],
+                responsible=cleaned["responsible"],
+                relevant_on=cleaned["relevant_on"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, _("Incident %(number)s is created.") % {"number": incident.pk}
+            )
+            return redirect("backoffice:incident_detail", public_id=incident.public_id)
+    return render(request, template, _create_context(actor, form), status=422)
+
+
+@require_safe
+@staff_required()
+def incident_lookup(request: HttpRequest) -> HttpResponse:
+    """Search as you type on the new-incident page: the result list only."""
+    actor = _actor(request)
+    find = request.GET.get("find", "")
+    context = {"lookup": lookup_search(actor=actor, q=find), "find": find}
+    return render(request, "backoffice/incidents/_lookup_results.html", context)
+
+
+@require_safe
+@staff_required()
+def incident_category_help(request: HttpRequest) -> HttpResponse:
+    """The chosen category's help text, shown under the select."""
+    actor = _actor(request)
+    key = request.GET.get("category", "")
+    category = next((c for c in categories_for_choice(actor=actor) if str(c.pk) == key), None)
+    return render(request, "backoffice/incidents/_category_help.html", {"category": category})
+
+
+# ---------------------------------------------------------------- categories (admins)
+
+
+@require_safe
+@staff_required(StaffRole.ADMIN)
+def category_list(request: HttpRequest) -> HttpResponse:
+    categories = categories_managed(actor=_actor(request))
+    return render(request, "backoffice/incidents/categories.html", {"categories": categories})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required(StaffRole.ADMIN)
+def category_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = _actor(request)
+    category = category_get(actor=actor, pk=pk) if pk is not None else None
+    if request.method != "POST":
+        context = {"form": CategoryForm(instance=category), "category": category}
+        return render(request, "backoffice/incidents/category_form.html", context)
+    form = CategoryForm(request.POST, instance=category)
+    if form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if category is None:
+                services.category_create(actor=actor, **values)
+            else:
+                services.category_update(actor=actor, category=category, **values)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The category is saved."))
+            return redirect("backoffice:incident_categories")
+    context = {"form": form, "category": category}
+    return render(request, "backoffice/incidents/category_form.html", context, status=422)
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def category_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    category = category_get(actor=actor, pk=pk)
+    try:
+        services.category_delete(actor=actor, category=category)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The category is removed."))
+    return redirect("backoffice:incident_categories")
+
+
+def _moved(rows: list[Any], pk: int, direction: str) -> list[int]:
+    order = [row.pk for row in rows]
+    if pk not in order:
+        raise Http404
+    index = order.index(pk)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    return order
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def category_move(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    order = _moved(categories_managed(actor=actor), pk, request.POST.get("direction", ""))
+    services.category_reorder(actor=actor, order=order)
+    return redirect("backoffice:incident_categories")
+
+
+# ---------------------------------------------------------------- phases (admins)
+
+
+@require_safe
+@staff_required(StaffRole.ADMIN)
+def phase_list(request: HttpRequest) -> HttpResponse:
+    phases = phases_managed(actor=_actor(request))
+    return render(request, "backoffice/incidents/phases.html", {"phases": phases})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required(StaffRole.ADMIN)
+def phase_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    actor = _actor(request)
+    phase = phase_get(actor=actor, pk=pk) if pk is not None else None
+    if request.method != "POST":
+        context = {"form": PhaseForm(instance=phase), "phase": phase}
+        return render(request, "backoffice/incidents/phase_form.html", context)
+    form = PhaseForm(request.POST, instance=phase)
+    if form.is_valid():
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if phase is None:
+                services.phase_create(actor=actor, **values)
+            else:
+                services.phase_update(actor=actor, phase=phase, **values)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The phase is saved."))
+            return redirect("backoffice:incident_phases")
+    context = {"form": form, "phase": phase}
+    return render(request, "backoffice/incidents/phase_form.html", context, status=422)
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def phase_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    phase = phase_get(actor=actor, pk=pk)
+    try:
+        services.phase_delete(actor=actor, phase=phase)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The phase is removed."))
+    return redirect("backoffice:incident_phases")
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def phase_move(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    order = _moved(phases_managed(actor=actor), pk, request.POST.get("direction", ""))
+    services.phase_reorder(actor=actor, order=order)
+    return redirect("backoffice:incident_phases")
