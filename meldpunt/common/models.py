@@ -108,3 +108,23 @@ class AccessLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.object_type}:{self.object_id} → {self.party}"
+
+
+class PendingUpload(models.Model):
+    """A file already checked and stored while the form it came with is not yet saved,
+    so a form shown again with errors keeps the photos the visitor uploaded."""
+
+    batch = models.CharField(_("batch"), max_length=64, db_index=True)
+    file = models.FileField(_("file"), upload_to="pending/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

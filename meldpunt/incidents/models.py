@@ -41,11 +41,21 @@ class Category(Translated, TimeStampedModel):
     help_nb = models.TextField(_("help text (Norwegian)"), blank=True)
     ordering = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    is_bulk_default = models.BooleanField(
+        _("default for reports turned into incidents in bulk"), default=False
+    )
 
     class Meta:
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["ordering", "name_nl"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_bulk_default"],
+                condition=Q(is_bulk_default=True),
+                name="category_one_bulk_default",
+            ),
+        ]
 
     @property
     def help_text(self) -> str:
@@ -440,6 +450,8 @@ class InboxReport(PublicModel):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     language = models.CharField(_("language"), max_length=8, default="nl")
+    # A keyed hash of the sender's IP address, for rate limits; never the address.
+    client_ip_hash = models.CharField(_("client"), max_length=64, blank=True, editable=False)
     inbound_mail = models.ForeignKey(
         "notifications.InboundMail",
         null=True,
@@ -475,6 +487,11 @@ class InboxReport(PublicModel):
                 condition=Q(status="waiting"),
             ),
             models.Index(fields=["unit", "category", "-created_at"], name="inbox_unit_idx"),
+            models.Index(
+                fields=["client_ip_hash", "created_at"],
+                name="inbox_client_idx",
+                condition=~Q(client_ip_hash=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -50,6 +50,14 @@ class Organization(TimeStampedModel):
             "or note, or changes its phase."
         ),
     )
+    duplicate_window_hours = models.PositiveSmallIntegerField(
+        _("possible duplicates within (hours)"),
+        default=72,
+        help_text=_(
+            "Reports about the same unit and category within this many hours are marked "
+            "as possible duplicates in the inbox."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organization")
