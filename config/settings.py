@@ -340,6 +340,7 @@ TWILIO = {
     "SMS_FROM": env("TWILIO_SMS_FROM") or "",
     "WHATSAPP_FROM": env("TWILIO_WHATSAPP_FROM") or "",
     "API_BASE_URL": env("TWILIO_API_BASE_URL") or "https://api.twilio.com",
+    "TIMEOUT": env_int("TWILIO_TIMEOUT", 15),
 }
 if "twilio" in MELDPUNT_TRANSPORTS.values() and not (
     TWILIO["ACCOUNT_SID"] and TWILIO["AUTH_TOKEN"]

@@ -115,10 +115,16 @@ class TwilioTransport:
 
     def send(self, message: OutboxMessage, rendered: Rendered) -> str:
         from twilio.base.exceptions import TwilioException, TwilioRestException
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
         config = settings.TWILIO
-        client = Client(config["ACCOUNT_SID"], config["AUTH_TOKEN"])
+        # A provider that stops answering must not hold the worker: the row is retried.
+        client = Client(
+            config["ACCOUNT_SID"],
+            config["AUTH_TOKEN"],
+            http_client=TwilioHttpClient(timeout=config["TIMEOUT"]),
+        )
         client.api.base_url = config["API_BASE_URL"]
         if message.channel == "whatsapp":
             to, sender = f"whatsapp:{message.recipient}", f"whatsapp:{config['WHATSAPP_FROM']}"

@@ -146,6 +146,7 @@ def fake_twilio(settings) -> Iterator[FakeTwilio]:
         "SMS_FROM": "+3197010000000",
         "WHATSAPP_FROM": "+3197010000001",
         "API_BASE_URL": fake.url,
+        "TIMEOUT": 5,
     }
     settings.MELDPUNT_TRANSPORTS = {"email": "local", "sms": "twilio", "whatsapp": "twilio"}
     yield fake

@@ -69,6 +69,24 @@ def test_a_provider_error_is_retried_with_back_off_and_then_delivered_once(fake_
     assert fake_twilio.counter == 1
 
 
+def test_a_provider_that_times_out_is_retried_with_back_off_and_delivered_once(
+    fake_twilio, settings
+):
+    OrganizationFactory()
+    settings.TWILIO = {**settings.TWILIO, "TIMEOUT": 1}
+    fake_twilio.mode = "slow"
+    message = queue_text("sms-timeout")
+    message.refresh_from_db()
+    assert message.status == "queued"
+    assert "Timeout" in message.last_error or "timed out" in message.last_error
+    assert message.next_attempt_at > timezone.now()
+    fake_twilio.mode = "ok"
+    assert outbox_sweep(now=timezone.now() + timedelta(minutes=2)) == 1
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert fake_twilio.counter == 1
+
+
 def test_a_refused_number_is_not_retried_and_is_flagged_for_staff(fake_twilio):
     OrganizationFactory()
     fake_twilio.mode = "invalid"
