@@ -307,3 +307,12 @@ def test_a_unicode_file_name_is_sent_encoded(stored):
 
 def test_a_photo_cut_off_in_its_header_is_called_damaged():
     assert rejected_code(data=jpeg_bytes()[:40], original_name="cut.jpg") == "damaged_image"
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Error texts are asserted in English; the interface default is Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

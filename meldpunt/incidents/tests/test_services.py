@@ -460,3 +460,12 @@ def test_a_saved_view_needs_a_name(staff_actor):
     with pytest.raises(ValidationError) as caught:
         services.saved_view_create(actor=staff_actor, name="", query="mine=1")
     assert "name" in caught.value.message_dict
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Error texts are asserted in English; the interface default is Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -499,3 +499,12 @@ def test_a_message_of_another_incident_is_refused(
             message=message,
         )
     assert list(tmp_path.rglob("*.jpg")) == []
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Error texts are asserted in English; the interface default is Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

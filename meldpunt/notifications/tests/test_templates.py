@@ -501,3 +501,12 @@ def test_every_kind_offers_the_automatic_variables():
     for kind in KINDS:
         assert set(AUTOMATIC_VARIABLES) <= set(kind.all_variables)
         assert not set(AUTOMATIC_VARIABLES) & set(kind.variables), kind.key
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Error texts are asserted in English; the interface default is Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
