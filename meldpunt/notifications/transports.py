@@ -123,7 +123,7 @@ class TwilioTransport:
         client = Client(
             config["ACCOUNT_SID"],
             config["AUTH_TOKEN"],
-            http_client=TwilioHttpClient(timeout=config["TIMEOUT"]),
+            http_client=TwilioHttpClient(timeout=settings.TWILIO_TIMEOUT),
         )
         client.api.base_url = config["API_BASE_URL"]
         if message.channel == "whatsapp":

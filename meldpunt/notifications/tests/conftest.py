@@ -146,8 +146,8 @@ def fake_twilio(settings) -> Iterator[FakeTwilio]:
         "SMS_FROM": "+3197010000000",
         "WHATSAPP_FROM": "+3197010000001",
         "API_BASE_URL": fake.url,
-        "TIMEOUT": 5,
     }
+    settings.TWILIO_TIMEOUT = 5
     settings.MELDPUNT_TRANSPORTS = {"email": "local", "sms": "twilio", "whatsapp": "twilio"}
     yield fake
     fake.close()

@@ -73,7 +73,7 @@ def test_a_provider_that_times_out_is_retried_with_back_off_and_delivered_once(
     fake_twilio, settings
 ):
     OrganizationFactory()
-    settings.TWILIO = {**settings.TWILIO, "TIMEOUT": 1}
+    settings.TWILIO_TIMEOUT = 1
     fake_twilio.mode = "slow"
     message = queue_text("sms-timeout")
     message.refresh_from_db()
