@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "meldpunt.properties",
     "meldpunt.tenancy",
     "meldpunt.notifications",
+    "meldpunt.intake",
     "meldpunt.incidents",
     "meldpunt.backoffice",
     "meldpunt.portal",
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meldpunt.organization.context_processors.organization",
+                "meldpunt.backoffice.context_processors.inbox_badge",
             ],
         },
     },
@@ -252,6 +254,14 @@ MELDPUNT_UPLOAD_MAX_BYTES = env_int("MELDPUNT_UPLOAD_MAX_BYTES", 15 * 1024 * 102
 MELDPUNT_IMAGE_MAX_SIDE = env_int("MELDPUNT_IMAGE_MAX_SIDE", 2048)
 MELDPUNT_IMAGE_QUALITY = env_int("MELDPUNT_IMAGE_QUALITY", 85)
 MELDPUNT_IMAGE_MAX_PIXELS = env_int("MELDPUNT_IMAGE_MAX_PIXELS", 40_000_000)
+# The public report form (/incident): reports per sender address and per home per
+# hour, and the largest request it reads (photos included); larger ones get a page
+# that says so. The client address comes from X-Forwarded-For only when the
+# connection comes from MELDPUNT_TRUSTED_PROXY.
+MELDPUNT_REPORTS_PER_CLIENT_PER_HOUR = env_int("MELDPUNT_REPORTS_PER_CLIENT_PER_HOUR", 10)
+MELDPUNT_REPORTS_PER_UNIT_PER_HOUR = env_int("MELDPUNT_REPORTS_PER_UNIT_PER_HOUR", 5)
+MELDPUNT_REPORT_MAX_REQUEST_BYTES = env_int("MELDPUNT_REPORT_MAX_REQUEST_BYTES", 40 * 1024 * 1024)
+MELDPUNT_TRUSTED_PROXY = env("MELDPUNT_TRUSTED_PROXY") or ""
 
 # Outgoing mail: SMTP when MELDPUNT_SMTP_HOST is set, otherwise the console
 # (tests: memory). A provider back-end (django-anymail) via DJANGO_EMAIL_BACKEND.
@@ -340,8 +350,8 @@ TWILIO = {
     "SMS_FROM": env("TWILIO_SMS_FROM") or "",
     "WHATSAPP_FROM": env("TWILIO_WHATSAPP_FROM") or "",
     "API_BASE_URL": env("TWILIO_API_BASE_URL") or "https://api.twilio.com",
-    "TIMEOUT": env_int("TWILIO_TIMEOUT", 15),
 }
+TWILIO_TIMEOUT = env_int("TWILIO_TIMEOUT", 15)
 if "twilio" in MELDPUNT_TRANSPORTS.values() and not (
     TWILIO["ACCOUNT_SID"] and TWILIO["AUTH_TOKEN"]
 ):
@@ -351,6 +361,9 @@ if "twilio" in MELDPUNT_TRANSPORTS.values() and not (
 # Protection against SMS pumping: at most this many texts per number per hour;
 # more wait for the next hour, none is dropped.
 MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR = env_int("MELDPUNT_TEXTS_PER_RECIPIENT_PER_HOUR", 10)
+
+# Benchmarks only: serve /bench/floor (the base layout, one query) as a baseline.
+MELDPUNT_BENCH_FLOOR = env_bool("MELDPUNT_BENCH_FLOOR", False)
 
 # Security: strict by default, relaxed only for plain-HTTP local runs.
 SECURE_SSL = env_bool("MELDPUNT_HTTPS", not (DEBUG or TESTING))

@@ -60,7 +60,11 @@ def _context(
         "attachments": [attachment for entry in timeline for attachment in entry.attachments],
         "tasks": list(incident_tasks(incident=incident)),
         "earlier": incident_history(
-            unit=incident.unit, household=incident.household, exclude=incident, actor=actor
+            unit=incident.unit,
+            household=incident.household,
+            common_area=incident.common_area,
+            exclude=incident,
+            actor=actor,
         ),
         "tenant_reachable": bool(recipients),
         "tenant_channels": [channel for channel, _address in recipients],

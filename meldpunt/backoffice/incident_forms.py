@@ -15,7 +15,7 @@ from meldpunt.accounts.models import User
 from meldpunt.incidents.models import Category, Incident, Phase
 from meldpunt.incidents.selectors import IncidentFilters, Sort, Status
 from meldpunt.people.models import Household
-from meldpunt.properties.models import Complex, Unit
+from meldpunt.properties.models import CommonArea, Complex, Installation, Unit
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English"), ("nb", "Norsk bokmål")]
 
@@ -229,11 +229,16 @@ class IncidentCreateForm(ServiceErrors, forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     household = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     unit = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
+    common_area = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
+    installation = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     find = forms.CharField(
-        label=_("Find a tenant or address"),
+        label=_("Find a tenant, address or common area"),
         required=False,
         max_length=80,
-        help_text=_("Name, tenant number, postcode and house number, or street"),
+        help_text=_(
+            "Name, tenant number, postcode and house number, street, "
+            "or the name of a common area or installation"
+        ),
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     contact_name = forms.CharField(label=_("Name"), required=False, max_length=160)
@@ -267,10 +272,14 @@ class IncidentCreateForm(ServiceErrors, forms.Form):
         staff: Sequence[User],
         households: dict[str, Household] | None = None,
         units: dict[str, Unit] | None = None,
+        common_areas: dict[str, CommonArea] | None = None,
+        installations: dict[str, Installation] | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self._common_areas = common_areas or {}
+        self._installations = installations or {}
         self.categories = list(categories)
         self._categories = {str(c.pk): c for c in self.categories}
         self._staff = {str(u.pk): u for u in staff}
@@ -310,6 +319,14 @@ class IncidentCreateForm(ServiceErrors, forms.Form):
         return self._units.get(self._bound_value("unit"))
 
     @property
+    def chosen_common_area(self) -> CommonArea | None:
+        return self._common_areas.get(self._bound_value("common_area"))
+
+    @property
+    def chosen_installation(self) -> Installation | None:
+        return self._installations.get(self._bound_value("installation"))
+
+    @property
     def chosen_category(self) -> Category | None:
         return self._categories.get(self._bound_value("category"))
 
@@ -330,6 +347,18 @@ class IncidentCreateForm(ServiceErrors, forms.Form):
         if key and key not in self._units:
             raise ValidationError(_("This address no longer exists. Look it up again."))
         return self._units.get(key)
+
+    def clean_common_area(self) -> CommonArea | None:
+        key = self.cleaned_data.get("common_area") or ""
+        if key and key not in self._common_areas:
+            raise ValidationError(_("This common area no longer exists. Look it up again."))
+        return self._common_areas.get(key)
+
+    def clean_installation(self) -> Installation | None:
+        key = self.cleaned_data.get("installation") or ""
+        if key and key not in self._installations:
+            raise ValidationError(_("This installation no longer exists. Look it up again."))
+        return self._installations.get(key)
 
 
 class CategoryForm(ServiceErrors, forms.ModelForm):

@@ -29,15 +29,19 @@ from meldpunt.incidents.selectors import (
     categories_for_choice,
     categories_managed,
     category_get,
+    common_areas_by_public_id,
     complexes_for_choice,
     households_by_public_id,
     incident_history,
     incident_page,
+    installations_by_public_id,
     lookup_choice,
+    lookup_place,
     lookup_search,
     phase_get,
     phases_for_choice,
     phases_managed,
+    places_for_unit,
     saved_view_get,
     saved_views,
     staff_users,
@@ -128,45 +132,73 @@ def saved_view_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- new incident
 
 
+LINK_FIELDS = ("household", "unit", "common_area", "installation")
+PLACE_PICKS = ("common_area:", "installation:")
+
+
 def _create_form(
     actor: Actor, data: QueryDict | None, initial: dict[str, Any] | None = None
 ) -> IncidentCreateForm:
     source = data if data is not None else QueryDict()
-    household_ids = [source.get("household", ""), (initial or {}).get("household", "")]
-    unit_ids = [source.get("unit", ""), (initial or {}).get("unit", "")]
+    ids = {name: [source.get(name, ""), (initial or {}).get(name, "")] for name in LINK_FIELDS}
     return IncidentCreateForm(
         data,
         initial=initial,
         categories=categories_for_choice(actor=actor),
         staff=staff_users(actor=actor),
-        households=households_by_public_id(actor=actor, public_ids=household_ids),
-        units=units_by_public_id(actor=actor, public_ids=unit_ids),
+        households=households_by_public_id(actor=actor, public_ids=ids["household"]),
+        units=units_by_public_id(actor=actor, public_ids=ids["unit"]),
+        common_areas=common_areas_by_public_id(actor=actor, public_ids=ids["common_area"]),
+        installations=installations_by_public_id(actor=actor, public_ids=ids["installation"]),
     )
 
 
 def _create_context(actor: Actor, form: IncidentCreateForm, find: str = "") -> dict[str, Any]:
     household, unit = form.chosen_household, form.chosen_unit
+    common_area, installation = form.chosen_common_area, form.chosen_installation
+    places = places_for_unit(actor=actor, unit=unit)
     return {
         "form": form,
         "household": household,
         "unit": unit,
-        "history": incident_history(actor=actor, unit=unit, household=household),
+        "common_area": common_area,
+        "installation": installation,
+        # What else at this address can be chosen (the chosen ones are left out).
+        "places": {
+            "common_areas": [a for a in places.common_areas if a != common_area],
+            "installations": [i for i in places.installations if i != installation],
+        },
+        "history": incident_history(
+            actor=actor, unit=unit, household=household, common_area=common_area
+        ),
         "lookup": lookup_search(actor=actor, q=find) if find else None,
         "find": find,
     }
 
 
 def _with_choice(actor: Actor, data: QueryDict, pick: str) -> QueryDict:
-    """The posted form with the picked tenant/address and its contact details filled in."""
-    choice = lookup_choice(actor=actor, pick=pick)
+    """The posted form with the picked tenant/address and its contact details filled
+    in, or with the picked common area or installation."""
     changed = data.copy()
+    changed["find"] = ""
+    if pick.startswith(PLACE_PICKS):
+        place = lookup_place(actor=actor, pick=pick)
+        changed["common_area"] = place.common_area.public_id if place.common_area else ""
+        changed["installation"] = place.installation.public_id if place.installation else ""
+        if place.unit is not None and not changed.get("unit"):
+            changed["unit"] = place.unit.public_id
+        return changed
+    choice = lookup_choice(actor=actor, pick=pick)
+    new_unit = choice.unit.public_id if choice.unit else ""
+    if new_unit != data.get("unit", ""):
+        # Common areas and installations belong to the address: start again.
+        changed["common_area"] = changed["installation"] = ""
     changed["household"] = choice.household.public_id if choice.household else ""
-    changed["unit"] = choice.unit.public_id if choice.unit else ""
+    changed["unit"] = new_unit
     for name in ("contact_name", "contact_email", "contact_phone"):
         value = getattr(choice, name)
         if value:
             changed[name] = value
-    changed["find"] = ""
     return changed
 
 
@@ -176,7 +208,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     template = "backoffice/incidents/create.html"
     if request.method != "POST":
-        initial = {k: request.GET[k] for k in ("household", "unit", "kind") if k in request.GET}
+        keys = (*LINK_FIELDS, "kind")
+        initial = {k: request.GET[k] for k in keys if k in request.GET}
         form = _create_form(actor, None, initial=initial)
         return render(request, template, _create_context(actor, form))
     action = request.POST.get("action", "")
@@ -184,7 +217,7 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         action = "pick"
     elif action == "enter":  # Enter pressed in a field: search if a search is typed
         action = "find" if request.POST.get("find", "").strip() else "create"
-    if action in ("find", "pick", "clear"):
+    if action in ("find", "pick", "clear", "clear_place"):
         # Steps of the lookup without JavaScript: redisplay with everything typed.
         data: QueryDict = request.POST
         if action == "pick":
@@ -194,7 +227,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 data = request.POST
         elif action == "clear":
             data = request.POST.copy()
-            data["household"] = data["unit"] = ""
+            for name in LINK_FIELDS:
+                data[name] = ""
+        elif action == "clear_place":
+            data = request.POST.copy()
+            data["common_area"] = data["installation"] = ""
         form = _create_form(actor, data)
         find = request.POST.get("find", "") if action == "find" else ""
         context = _create_context(actor, form, find=find)
@@ -213,8 +250,8 @@ def incident_create(request: HttpRequest) -> HttpResponse:
                 category=cleaned["category"],
                 household=cleaned["household"],
                 unit=cleaned["unit"],
-                common_area=None,
-                installation=None,
+                common_area=cleaned["common_area"],
+                installation=cleaned["installation"],
                 contact_name=cleaned["contact_name"],
                 contact_email=cleaned["contact_email"],
                 contact_phone=cleaned["contact_phone"],

@@ -1,6 +1,6 @@
 """What the organization page shows, gathered in one place.
 
-Read-only for now; the editing forms will call ``organization.services``.
+Editing forms (``organization_forms``) call ``organization.services``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from meldpunt.backoffice import (
+    inbox_urls,
     incident_detail_urls,
     incident_list_urls,
     message_template_views,
@@ -15,6 +16,11 @@ urlpatterns = [
     path("units/<slug:public_id>/", views.unit_detail, name="unit_detail"),
     path("contacts/", views.contact_list, name="contact_list"),
     path("organization/", views.organization, name="organization"),
+    path(
+        "organization/incidents/",
+        views.organization_incident_settings,
+        name="organization_incident_settings",
+    ),
     path("outbox/", outbox_views.outbox_list, name="outbox"),
     path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
     path("outbox/<slug:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
@@ -41,4 +47,5 @@ urlpatterns = [
     ),
     path("incidents/", include(incident_list_urls)),
     path("incidents/", include(incident_detail_urls)),
+    path("inbox/", include(inbox_urls)),
 ]

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.permissions import staff_required
 from meldpunt.backoffice.forms import ContactFilterForm, UnitFilterForm
+from meldpunt.backoffice.organization_forms import IncidentSettingsForm
 from meldpunt.backoffice.organization_page import organization_overview
 from meldpunt.common.actors import Actor
 from meldpunt.organization.selectors import organization_for_request
+from meldpunt.organization.services import organization_incident_settings_update
 from meldpunt.people.selectors import contact_counts, contact_search
 from meldpunt.properties.selectors import complex_get, complex_unit_types, unit_get, unit_owner
 from meldpunt.tenancy.selectors import complex_units_page, stock_overview, unit_tenancy
@@ -85,8 +91,44 @@ def contact_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _organization_page(
+    request: HttpRequest, incident_form: IncidentSettingsForm | None = None, status: int = 200
+) -> HttpResponse:
+    current = organization_for_request(request)
+    context = {
+        "overview": organization_overview(organization=current),
+        "incident_form": incident_form or IncidentSettingsForm.for_organization(current),
+    }
+    return render(request, "backoffice/organization.html", context, status=status)
+
+
 @require_safe
 @staff_required(StaffRole.ADMIN)
 def organization(request: HttpRequest) -> HttpResponse:
-    overview = organization_overview(organization=organization_for_request(request))
-    return render(request, "backoffice/organization.html", {"overview": overview})
+    return _organization_page(request)
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def organization_incident_settings(request: HttpRequest) -> HttpResponse:
+    """Save the incident settings of the organization page (administrators)."""
+    form = IncidentSettingsForm(request.POST)
+    current = organization_for_request(request)
+    if form.is_valid() and current.pk is not None:
+        try:
+            organization_incident_settings_update(
+                actor=_actor(request),
+                organization=current,
+                first_responder_becomes_handler=form.cleaned_data[
+                    "first_responder_becomes_handler"
+                ],
+                duplicate_window_hours=form.cleaned_data["duplicate_window_hours"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The incident settings are saved."))
+            return redirect(f"{reverse('backoffice:organization')}#incident-settings")
+    elif current.pk is None:
+        form.add_error(None, _("Set up the organization first."))
+    return _organization_page(request, form, status=422)

@@ -19,5 +19,15 @@ CATEGORY_DELETED = declare("category.deleted", "An incident category was removed
 PHASE_SAVED = declare("phase.saved", "An incident phase was created or changed")
 PHASE_DELETED = declare("phase.deleted", "An incident phase was removed")
 INBOX_REPORT_RECEIVED = declare("inbox_report.received", "A report arrived in the inbox")
+INBOX_REPORT_CONVERTED = declare(
+    "inbox_report.converted", "A report in the inbox was turned into an incident"
+)
+INBOX_REPORT_DELETED = declare("inbox_report.deleted", "A report in the inbox was deleted")
+INBOX_REPORT_MERGED = declare(
+    "inbox_report.merged", "A report in the inbox was merged into its duplicate"
+)
+INBOX_REPORTS_BULK_CONVERTED = declare(
+    "inbox_report.bulk_converted", "Several reports in the inbox were turned into incidents"
+)
 SAVED_VIEW_CREATED = declare("saved_view.created", "A staff user saved an incident-list view")
 SAVED_VIEW_DELETED = declare("saved_view.deleted", "A staff user removed a saved list view")

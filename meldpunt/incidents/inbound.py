@@ -25,8 +25,9 @@ from meldpunt.common.audit import audit_record
 from meldpunt.common.models import AuditEvent
 from meldpunt.common.uploads import CleanUpload, UploadRejected, upload_clean
 from meldpunt.incidents import events
+from meldpunt.incidents.inbox import inbox_report_create
 from meldpunt.incidents.links import tenant_link_url
-from meldpunt.incidents.models import Attachment, InboxAttachment, InboxReport, Incident, Message
+from meldpunt.incidents.models import Attachment, InboxReport, Incident, Message
 from meldpunt.notifications.inbound import (
     Handled,
     MailAttachment,
@@ -177,32 +178,20 @@ def _search_text_refresh(incident: Incident) -> None:
 def inbox_report_receive(*, mail: InboundMail, parsed: ParsedMail) -> Handled:
     """New mail to the incident address: an inbox report with its attachments."""
     uploads, refused = _clean_files(parsed.attachments)
-    report = InboxReport.objects.create(
+    report = inbox_report_create(
+        actor=Actor(kind=AuditEvent.ActorKind.SYSTEM, label=f"email {parsed.sender}"[:200]),
         source=InboxReport.Source.EMAIL,
+        category=None,
+        unit=None,
+        household=None,
         subject=parsed.subject[:200],
         description=parsed.reply_text,
         name=parsed.sender_name[:160],
-        email=parsed.sender,
+        email=parsed.sender[:254],
+        phone="",
+        language="nl",
+        uploads=uploads,
         inbound_mail=mail,
-    )
-    _store_files(
-        uploads,
-        lambda upload: InboxAttachment(
-            report=report,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            size=upload.size,
-        ),
-    )
-    audit_record(
-        actor=Actor(kind=AuditEvent.ActorKind.SYSTEM, label=f"email {parsed.sender}"[:200]),
-        verb=events.INBOX_REPORT_RECEIVED,
-        obj=report,
-        changes={
-            "source": {"old": None, "new": InboxReport.Source.EMAIL},
-            "email": {"old": None, "new": parsed.sender},
-            "attachments": {"old": None, "new": len(uploads)},
-        },
     )
     return Handled(
         InboundMail.Outcome.REPORTED,

@@ -26,7 +26,7 @@ from meldpunt.common.pagination import Page
 from meldpunt.incidents.models import Category, Incident, Phase, SavedView
 from meldpunt.incidents.search import incident_number, text_condition
 from meldpunt.people.models import Household, Person
-from meldpunt.properties.models import Complex, Unit
+from meldpunt.properties.models import CommonArea, Complex, Installation, Unit
 from meldpunt.tenancy.models import Contract
 
 PAGE_SIZE = 50
@@ -235,12 +235,14 @@ def incident_history(
     *,
     unit: Unit | None,
     household: Household | None,
+    common_area: CommonArea | None = None,
     exclude: Incident | None = None,
     actor: Actor | None = None,
     limit: int = HISTORY_LIMIT,
 ) -> list[Incident]:
-    """Earlier incidents of ``unit`` or ``household`` (SPEC INC-3), newest first, at
-    most ``limit``, with phase, category, handler and responsible loaded. One query.
+    """Earlier incidents of ``unit``, ``household`` or ``common_area`` (SPEC INC-3),
+    newest first, at most ``limit``, with phase, category, handler and responsible
+    loaded. One query.
 
     ``handler`` is who handled an incident; ``closed_at`` when it was solved.
     """
@@ -251,13 +253,17 @@ def incident_history(
         condition |= Q(unit=unit)
     if household is not None:
         condition |= Q(household=household)
-    if unit is None and household is None:
+    if common_area is not None:
+        condition |= Q(common_area=common_area)
+    if unit is None and household is None and common_area is None:
         return []
     incidents = Incident.objects.filter(condition)
     if exclude is not None:
         incidents = incidents.exclude(pk=exclude.pk)
     return list(
-        incidents.select_related("phase", "category", "handler", "responsible", "unit")
+        incidents.select_related(
+            "phase", "category", "handler", "responsible", "unit", "common_area"
+        )
         .defer("search_text")
         .order_by("-created_at", "-pk")[:limit]
     )
@@ -367,9 +373,13 @@ class LookupResults:
     households: list[Household] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    common_areas: list[CommonArea] = field(default_factory=list)
+    installations: list[Installation] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.households or self.persons or self.units)
+        return bool(
+            self.households or self.persons or self.units or self.common_areas or self.installations
+        )
 
 
 def _unit_condition(q: str) -> Q:
@@ -405,9 +415,10 @@ def _unit_condition(q: str) -> Q:
 
 
 def lookup_search(*, actor: Actor, q: str, limit: int = LOOKUP_LIMIT) -> LookupResults:
-    """Households (name, tenant number), persons (name) and units (postcode and
-    house number, street, unit number) matching ``q``; at most ``limit`` of each.
-    Three queries; none for fewer than two characters."""
+    """Households (name, tenant number), persons (name), units (postcode and
+    house number, street, unit number), common areas (name, complex) and
+    installations (name, serial number) matching ``q``; at most ``limit`` of
+    each. Five queries; none for fewer than two characters."""
     q = " ".join((q or "").split())[:80]
     if not actor.is_staff or len(q) < 2:
         return LookupResults()
@@ -430,7 +441,25 @@ def lookup_search(*, actor: Actor, q: str, limit: int = LOOKUP_LIMIT) -> LookupR
         .select_related("complex")
         .order_by("street", "house_number", "house_number_addition", "pk")[:limit]
     )
-    return LookupResults(households=households, persons=persons, units=units)
+    common_areas = list(
+        CommonArea.objects.filter(
+            Q(name__icontains=q) | Q(complex__name__icontains=q) | Q(complex__code__iexact=q)
+        )
+        .select_related("complex", "building_block")
+        .order_by("complex__name", "name", "pk")[:limit]
+    )
+    installations = list(
+        Installation.objects.filter(Q(name__icontains=q) | Q(serial_number__iexact=q))
+        .select_related("unit", "common_area")
+        .order_by("name", "pk")[:limit]
+    )
+    return LookupResults(
+        households=households,
+        persons=persons,
+        units=units,
+        common_areas=common_areas,
+        installations=installations,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,3 +547,103 @@ def units_by_public_id(*, actor: Actor, public_ids: Sequence[str]) -> dict[str, 
     if not wanted:
         return {}
     return {u.public_id: u for u in Unit.objects.filter(public_id__in=wanted)}
+
+
+# ---------------------------------------------------------------- common areas and installations
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPlaces:
+    """What else at a unit an incident can be about (SPEC INC-3)."""
+
+    common_areas: list[CommonArea] = field(default_factory=list)
+    installations: list[Installation] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.common_areas or self.installations)
+
+
+def common_areas_of_unit(unit: Unit) -> QuerySet[CommonArea]:
+    """The common areas a unit shares: those linked to it, and those of its complex
+    that belong to its own building block or to no block in particular."""
+    same_block = Q(building_block__isnull=True)
+    if unit.building_block_id is not None:
+        same_block |= Q(building_block_id=unit.building_block_id)
+    return CommonArea.objects.filter(
+        Q(units=unit) | (Q(complex_id=unit.complex_id) & same_block)
+    ).distinct()
+
+
+def places_for_unit(*, actor: Actor, unit: Unit | None, limit: int = 30) -> UnitPlaces:
+    """The common areas of ``unit``'s building block and complex, and the
+    installations in the unit and in those areas, by name. Two queries."""
+    if not actor.is_staff or unit is None:
+        return UnitPlaces()
+    areas = list(
+        common_areas_of_unit(unit).select_related("building_block").order_by("name", "pk")[:limit]
+    )
+    installations = list(
+        Installation.objects.filter(Q(unit=unit) | Q(common_area__in=[a.pk for a in areas]))
+        .select_related("common_area")
+        .order_by("name", "pk")[:limit]
+    )
+    return UnitPlaces(common_areas=areas, installations=installations)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceChoice:
+    """What picking a common area or an installation fills in on the create form."""
+
+    common_area: CommonArea | None = None
+    installation: Installation | None = None
+    unit: Unit | None = None
+
+
+def lookup_place(*, actor: Actor, pick: str) -> PlaceChoice:
+    """The common area or installation behind a pick (``common_area:<public id>``,
+    ``installation:<public id>``). An installation brings the area or unit it is
+    in. Http404 for anything unknown."""
+    if not actor.is_staff:
+        raise Http404
+    kind, _sep, key = (pick or "").partition(":")
+    if not _is_plausible_public_id(key):
+        raise Http404
+    if kind == "common_area":
+        area = CommonArea.objects.filter(public_id=key).first()
+        if area is None:
+            raise Http404
+        return PlaceChoice(common_area=area)
+    if kind == "installation":
+        installation = (
+            Installation.objects.select_related("unit", "common_area").filter(public_id=key).first()
+        )
+        if installation is None:
+            raise Http404
+        return PlaceChoice(
+            common_area=installation.common_area,
+            installation=installation,
+            unit=installation.unit,
+        )
+    raise Http404
+
+
+def common_areas_by_public_id(*, actor: Actor, public_ids: Sequence[str]) -> dict[str, CommonArea]:
+    if not actor.is_staff:
+        return {}
+    wanted = [p for p in public_ids if _is_plausible_public_id(p)]
+    if not wanted:
+        return {}
+    areas = CommonArea.objects.filter(public_id__in=wanted).select_related("complex")
+    return {area.public_id: area for area in areas}
+
+
+def installations_by_public_id(
+    *, actor: Actor, public_ids: Sequence[str]
+) -> dict[str, Installation]:
+    if not actor.is_staff:
+        return {}
+    wanted = [p for p in public_ids if _is_plausible_public_id(p)]
+    if not wanted:
+        return {}
+    found = Installation.objects.filter(public_id__in=wanted).select_related("common_area")
+    return {installation.public_id: installation for installation in found}

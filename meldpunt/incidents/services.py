@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -163,6 +163,36 @@ def _notify_responsible(incident: Incident, actor: Actor) -> None:
         )
 
 
+def _place_errors(
+    *, unit: Unit | None, common_area: CommonArea | None, installation: Installation | None
+) -> dict[str, Any]:
+    """A common area must be one the unit shares; an installation must sit in the
+    unit or in the chosen (or a shared) common area."""
+    errors: dict[str, Any] = {}
+    if unit is not None and common_area is not None:
+        shared = CommonArea.objects.filter(pk=common_area.pk, complex_id=unit.complex_id).filter(
+            Q(units=unit)
+            | Q(building_block__isnull=True)
+            | Q(building_block_id=unit.building_block_id)
+        )
+        if not shared.exists():
+            errors["common_area"] = _("This common area does not belong to the chosen address.")
+    if installation is not None:
+        if installation.unit_id is not None:
+            if unit is not None and installation.unit_id != unit.pk:
+                errors["installation"] = _("This installation is in another unit.")
+        elif common_area is not None:
+            if installation.common_area_id != common_area.pk:
+                errors["installation"] = _("This installation is in another common area.")
+        elif (
+            unit is not None
+            and installation.common_area is not None
+            and _place_errors(unit=unit, common_area=installation.common_area, installation=None)
+        ):
+            errors["installation"] = _("This installation does not belong to the chosen address.")
+    return errors
+
+
 def incident_create(
     *,
     actor: Actor,
@@ -223,6 +253,7 @@ def incident_create(
         errors["responsible"] = _("Choose a staff member.")
     if category is not None and category.pk is None:
         errors["category"] = _("Choose a category.")
+    errors.update(_place_errors(unit=unit, common_area=common_area, installation=installation))
     region = organization_current().country or "NL"
     contact_email, contact_phone, contact_errors = _clean_contact(
         kind=kind,
@@ -287,6 +318,8 @@ def incident_create(
                     "category": str(category) if category else None,
                     "unit": str(unit) if unit else None,
                     "household": str(household) if household else None,
+                    "common_area": str(common_area) if common_area else None,
+                    "installation": str(installation) if installation else None,
                     "responsible": str(responsible) if responsible else None,
                     "relevant_on": relevant_on.isoformat() if relevant_on else None,
                     "source": source,

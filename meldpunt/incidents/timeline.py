@@ -171,7 +171,21 @@ def incident_timeline(*, actor: Actor, incident: Incident) -> list[Entry]:
         if entry is not None:
             entries.append(entry)
     entries.sort(key=lambda entry: entry.at)
+    _mark_original_report(entries, incident)
     return entries
+
+
+def _mark_original_report(entries: list[Entry], incident: Incident) -> None:
+    """Flag the message that carries the incident's description (``incident_create``
+    stores it as the first message), so the page shows that text only once."""
+    description = (incident.description or "").strip()
+    if not description:
+        return
+    for entry in entries:
+        if entry.kind == "message" and entry.message is not None:
+            if entry.message.body.strip() == description:
+                entry.details["original"] = True
+            return
 
 
 @dataclass

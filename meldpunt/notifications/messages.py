@@ -141,6 +141,25 @@ KINDS: tuple[MessageKind, ...] = (
         sample=_SAMPLE_INCIDENT,
     ),
     MessageKind(
+        key="tenant.inbox_report_received",
+        audience=Audience.TENANT,
+        label=_("Report received from the report form"),
+        description=_(
+            "Thanks the sender of the public report form and gives the link to follow the "
+            "report, before staff have turned it into an incident."
+        ),
+        variables={
+            "report_reference": _("Reference of the report"),
+            "report_subject": _INCIDENT_TITLE,
+            "link": _LINK,
+        },
+        sample={
+            "report_reference": "R-000412",
+            "report_subject": _("Leaking tap in the kitchen"),
+            "link": "https://meldpunt.example.org/m/r/7Hq2xZpR4kLm9sTa/",
+        },
+    ),
+    MessageKind(
         key="tenant.reply_received",
         audience=Audience.TENANT,
         label=_("Reply received"),

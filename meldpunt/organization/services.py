@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.common.actors import Actor
 from meldpunt.common.audit import audit_record, changes_between, snapshot
@@ -108,3 +109,53 @@ def closed_day_add(
             changes={"closed_day": {"old": None, "new": f"{day:%Y-%m-%d} {reason}"}},
         )
     return closed_day
+
+
+DUPLICATE_WINDOW_MIN_HOURS = 1
+DUPLICATE_WINDOW_MAX_HOURS = 720  # 30 days
+
+
+def organization_incident_settings_update(
+    *,
+    actor: Actor,
+    organization: Organization,
+    first_responder_becomes_handler: bool,
+    duplicate_window_hours: int,
+) -> Organization:
+    """Change how new incidents are handled (SPEC INC-7, INC-13): whether the first
+    staff user who responds becomes handler, and the window in hours in which
+    reports about the same unit and category count as possible duplicates.
+
+    Administrators (and the system) only. ``ValidationError`` keyed by field for
+    a window outside 1 to 720 hours. One transaction with an ``organization.updated``
+    audit row holding the old and new values (no row when nothing changed).
+    """
+    if not (actor.is_admin or actor.kind == "system"):
+        raise PermissionDenied
+    if (
+        isinstance(duplicate_window_hours, bool)
+        or not isinstance(duplicate_window_hours, int)
+        or not DUPLICATE_WINDOW_MIN_HOURS <= duplicate_window_hours <= DUPLICATE_WINDOW_MAX_HOURS
+    ):
+        raise ValidationError(
+            {
+                "duplicate_window_hours": _(
+                    "Enter a whole number of hours from %(min)d to %(max)d (30 days)."
+                )
+                % {"min": DUPLICATE_WINDOW_MIN_HOURS, "max": DUPLICATE_WINDOW_MAX_HOURS}
+            }
+        )
+    fields = {
+        "first_responder_becomes_handler": bool(first_responder_becomes_handler),
+        "duplicate_window_hours": duplicate_window_hours,
+    }
+    with transaction.atomic():
+        locked = Organization.objects.select_for_update().get(pk=organization.pk)
+        before = snapshot(locked, fields)
+        changes = changes_between(before, fields)
+        if changes:
+            for field, value in fields.items():
+                setattr(locked, field, value)
+            locked.save(update_fields=[*fields, "updated_at"])
+            audit_record(actor=actor, verb=events.ORGANIZATION_UPDATED, obj=locked, changes=changes)
+    return locked

@@ -1,10 +1,27 @@
 from django.urls import path
 
-from meldpunt.portal import incident_link_views, views
+from meldpunt.portal import incident_link_views, report_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.landing, name="landing"),
+    path("incident", report_views.report_form, name="report_form"),
+    path("incident/send", report_views.report_submit, name="report_submit"),
+    path("incident/sent", report_views.report_sent, name="report_sent"),
+    path("incident/address", report_views.report_address_check, name="report_address_check"),
+    path(
+        "incident/photos/<str:batch>/<int:upload_id>",
+        report_views.report_photo,
+        name="report_photo",
+    ),
+    # Before the incident link's patterns: "m/r/…" is a report link, not a token "r".
+    path("m/r/<str:token>/", report_views.report_link, name="report_link"),
+    path("m/r/<str:token>/reply/", report_views.report_link_reply, name="report_link_reply"),
+    path(
+        "m/r/<str:token>/files/<slug:file_id>/",
+        report_views.report_link_file,
+        name="report_link_file",
+    ),
     path("m/<str:token>/", incident_link_views.incident_link, name="incident_link"),
     path(
         "m/<str:token>/reply/", incident_link_views.incident_link_reply, name="incident_link_reply"

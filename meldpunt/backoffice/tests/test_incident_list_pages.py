@@ -280,7 +280,7 @@ def test_the_list_query_count_does_not_grow_with_incidents(
     fifty = _list_queries(agent_client)
     assert five == fifty
     # session, user, organization; phases, categories, staff, complexes, saved views, page
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         agent_client.get(LIST, {"status": "all"})
 
 

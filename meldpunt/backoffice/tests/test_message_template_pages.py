@@ -126,7 +126,7 @@ def test_the_list_shows_who_customised_a_message(admin_client, make_staff):
 def test_the_list_runs_a_constant_number_of_queries(admin_client, django_assert_num_queries):  # type: ignore[no-untyped-def]
     list_url = reverse("backoffice:message_templates")
     admin_client.get(list_url)
-    with django_assert_num_queries(4):  # session, user, organization, message texts
+    with django_assert_num_queries(5):  # session, user, organization, inbox badge, message texts
         admin_client.get(list_url)
     for index, kind in enumerate(KINDS):
         for language in ("nl", "en", "nb"):
@@ -136,7 +136,7 @@ def test_the_list_runs_a_constant_number_of_queries(admin_client, django_assert_
                 subject="x",
                 updated_by=UserFactory(role=StaffRole.ADMIN, username=f"editor-{index}-{language}"),
             )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = admin_client.get(list_url)
     assert response.text.count("Own text") == len(KINDS) * 3
 
