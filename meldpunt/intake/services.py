@@ -373,8 +373,23 @@ def report_reply_post(
 # ---------------------------------------------------------------- photos kept across errors
 
 
+PENDING_UPLOAD_KEPT_FOR = timedelta(hours=24)
+
+
+def pending_uploads_purge(*, now: datetime | None = None, limit: int = 50) -> int:
+    """Remove photos of forms that were never sent, oldest first, at most ``limit``."""
+    cutoff = (now or timezone.now()) - PENDING_UPLOAD_KEPT_FOR
+    stale = list(PendingUpload.objects.filter(created_at__lt=cutoff).order_by("created_at")[:limit])
+    for row in stale:
+        row.file.delete(save=False)
+    PendingUpload.objects.filter(pk__in=[row.pk for row in stale]).delete()
+    return len(stale)
+
+
 def pending_upload_add(*, batch: str, upload: CleanUpload) -> PendingUpload:
-    """Keep a checked photo for a form that is shown again."""
+    """Keep a checked photo for a form that is shown again; abandoned forms' photos are
+    cleared on the way, so they never pile up."""
+    pending_uploads_purge()
     return PendingUpload.objects.create(
         batch=batch,
         file=upload.content,

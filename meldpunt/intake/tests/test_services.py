@@ -240,6 +240,21 @@ def test_kept_photos_go_with_the_report_and_leave_the_pending_store(
     assert PendingUpload.objects.filter(batch="other-batch-0000000000").count() == 1
 
 
+def test_photos_of_forms_never_sent_are_cleared_after_a_day(organization):
+    stale = pending_upload_add(
+        batch="s" * 32, upload=upload_clean(data=jpeg_bytes(), original_name="old.jpg")
+    )
+    PendingUpload.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+    stored = stale.file.name
+    fresh = pending_upload_add(
+        batch="f" * 32, upload=upload_clean(data=jpeg_bytes(), original_name="new.jpg")
+    )
+    assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not stale.file.storage.exists(stored)
+
+
 def test_a_photo_is_removed_only_from_its_own_batch(organization):
     kept = pending_upload_add(
         batch="a" * 32, upload=upload_clean(data=jpeg_bytes(), original_name="a.jpg")
