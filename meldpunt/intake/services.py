@@ -344,6 +344,11 @@ def report_reply_post(
         if locked.incident_id is not None:
             # Converted in the meantime: the reply belongs on the incident.
             return report_reply_post(actor=actor, report=locked, body=body, uploads=uploads)
+        if locked.status == InboxReport.Status.CONVERTED and locked.duplicate_of_id is not None:
+            # Merged into another report: the reply goes where the report went.
+            target = InboxReport.objects.get(pk=locked.duplicate_of_id)
+            report_reply_post(actor=actor, report=target, body=body, uploads=uploads)
+            return report
         changed: dict[str, dict[str, object]] = {}
         if body:
             stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")

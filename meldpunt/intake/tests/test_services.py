@@ -12,7 +12,7 @@ from meldpunt.common.actors import Actor
 from meldpunt.common.links import link_resolve
 from meldpunt.common.models import AuditEvent, PendingUpload
 from meldpunt.common.uploads import upload_clean
-from meldpunt.incidents.inbox import inbox_report_convert
+from meldpunt.incidents.inbox import inbox_report_convert, inbox_report_merge
 from meldpunt.incidents.models import InboxAttachment, InboxReport, Message
 from meldpunt.intake import events
 from meldpunt.intake.selectors import REPORT_LINK_PURPOSE, UnitQuery, client_ip_hash
@@ -311,6 +311,20 @@ def test_a_reply_after_conversion_goes_to_the_incident_thread(
     message = Message.objects.get(incident=incident, from_tenant=True)
     assert message.body == "Wanneer komen jullie?"
     assert message.visibility == Message.Visibility.EXTERNAL
+
+
+def test_a_reply_on_a_merged_report_goes_to_the_report_it_was_merged_into(
+    place, categories, organization, make_staff
+):
+    first = submit(categories, client_hash="d" * 64).report
+    second = submit(categories, client_hash="e" * 64).report
+    inbox_report_merge(actor=Actor.staff(make_staff()), report=second, into=first)
+    second.refresh_from_db()
+    report_reply_post(actor=link_actor("Ayşe"), report=second, body="Nog steeds nat.")
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.description.endswith("Nog steeds nat.")
+    assert "Nog steeds nat." not in second.description
 
 
 def test_only_a_link_holder_may_reply_and_an_empty_reply_is_refused(
