@@ -6,16 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.backoffice.incident_forms import ServiceErrors
 from meldpunt.organization.models import Organization
 from meldpunt.organization.services import DUPLICATE_WINDOW_MAX_HOURS, DUPLICATE_WINDOW_MIN_HOURS
 
-WINDOW_MESSAGE = _("Enter a whole number of hours from %(min)d to %(max)d (30 days).") % {
-    "min": DUPLICATE_WINDOW_MIN_HOURS,
-    "max": DUPLICATE_WINDOW_MAX_HOURS,
-}
+
+def _window_message() -> str:
+    # Built when shown, so it speaks the language of the request that shows it.
+    return gettext("Enter a whole number of hours from %(min)d to %(max)d (30 days).") % {
+        "min": DUPLICATE_WINDOW_MIN_HOURS,
+        "max": DUPLICATE_WINDOW_MAX_HOURS,
+    }
+
+
+WINDOW_MESSAGE = lazy(_window_message, str)()
 
 
 class IncidentSettingsForm(ServiceErrors, forms.Form):
