@@ -54,8 +54,10 @@ def keyset_page(
     after = _decode(cursor) if cursor else None
     if after is not None:
         value, pk = after
+        # The redundant >= bound lets the database start the index range there.
         ordered = ordered.filter(
-            Q(**{f"{order_field}__gt": value}) | Q(**{order_field: value, "pk__gt": pk})
+            Q(**{f"{order_field}__gte": value})
+            & (Q(**{f"{order_field}__gt": value}) | Q(**{order_field: value, "pk__gt": pk}))
         )
     rows = list(ordered[: size + 1])
     next_cursor = None

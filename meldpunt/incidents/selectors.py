@@ -156,7 +156,11 @@ def _searched(incidents: QuerySet[Incident], q: str) -> QuerySet[Incident]:
         direct |= Q(pk=number)
     if len(q) <= 20 and " " not in q:
         household_ids = list(
-            Household.objects.filter(tenant_number__iexact=q).values_list("pk", flat=True)[:1]
+            # Exact matches use the unique index; tenant numbers are stored in capitals
+            # where they have letters, so the typed and the capitalised form are tried.
+            Household.objects.filter(tenant_number__in={q, q.upper()}).values_list("pk", flat=True)[
+                :1
+            ]
         )
         if household_ids:
             direct |= Q(household_id=household_ids[0])
@@ -188,13 +192,17 @@ def incident_page(
     after = _decode_cursor(cursor)
     if after is not None:
         value, pk = after
+        # The redundant bound (<= / >=) is what the database can use as the start of
+        # the index range; without it a deep page reads every row before it.
         if descending:
             incidents = incidents.filter(
-                Q(**{f"{column}__lt": value}) | Q(**{column: value, "pk__lt": pk})
+                Q(**{f"{column}__lte": value})
+                & (Q(**{f"{column}__lt": value}) | Q(**{column: value, "pk__lt": pk}))
             )
         else:
             incidents = incidents.filter(
-                Q(**{f"{column}__gt": value}) | Q(**{column: value, "pk__gt": pk})
+                Q(**{f"{column}__gte": value})
+                & (Q(**{f"{column}__gt": value}) | Q(**{column: value, "pk__gt": pk}))
             )
     prefix = "-" if descending else ""
     rows = list(incidents.order_by(f"{prefix}{column}", f"{prefix}pk")[: size + 1])
