@@ -364,7 +364,22 @@ class IncidentCreateForm(ServiceErrors, forms.Form):
 class CategoryForm(ServiceErrors, forms.ModelForm):
     class Meta:
         model = Category
-        fields = ["name_nl", "name_en", "name_nb", "help_nl", "help_en", "help_nb", "active"]
+        fields = [
+            "name_nl",
+            "name_en",
+            "name_nb",
+            "help_nl",
+            "help_en",
+            "help_nb",
+            "active",
+            "is_bulk_default",
+        ]
+        help_texts = {
+            "is_bulk_default": _(
+                "Reports turned into incidents several at a time from the inbox get this "
+                "category. Only one category can have it."
+            ),
+        }
         widgets = {
             "help_nl": forms.Textarea(attrs={"rows": 3}),
             "help_en": forms.Textarea(attrs={"rows": 3}),

@@ -357,7 +357,24 @@ def incident_search_text_refresh(*, incident: Incident) -> Incident:
 
 # ---------------------------------------------------------------- categories (INC-4)
 
-CATEGORY_FIELDS = ("name_nl", "name_en", "name_nb", "help_nl", "help_en", "help_nb", "active")
+CATEGORY_FIELDS = (
+    "name_nl",
+    "name_en",
+    "name_nb",
+    "help_nl",
+    "help_en",
+    "help_nb",
+    "active",
+    "is_bulk_default",
+)
+
+
+def _bulk_default_take_over(category_pk: int | None) -> None:
+    """Only one category is the default for bulk conversion: the others let go."""
+    others = Category.objects.filter(is_bulk_default=True)
+    if category_pk is not None:
+        others = others.exclude(pk=category_pk)
+    others.update(is_bulk_default=False)
 
 
 def _category_errors(values: dict[str, Any]) -> dict[str, Any]:
@@ -380,6 +397,7 @@ def category_create(
     help_en: str = "",
     help_nb: str = "",
     active: bool = True,
+    is_bulk_default: bool = False,
 ) -> Category:
     """Add a category at the end of the list. Administrators only."""
     _require_admin(actor)
@@ -391,11 +409,14 @@ def category_create(
         "help_en": help_en.strip(),
         "help_nb": help_nb.strip(),
         "active": active,
+        "is_bulk_default": is_bulk_default,
     }
     errors = _category_errors(values)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if is_bulk_default:
+            _bulk_default_take_over(None)
         last = Category.objects.aggregate(last=Max("ordering"))["last"]
         category = Category.objects.create(**values, ordering=(last or 0) + 1)
         audit_record(
@@ -418,6 +439,8 @@ def category_update(*, actor: Actor, category: Category, **values: Any) -> Categ
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        if values.get("is_bulk_default"):
+            _bulk_default_take_over(category.pk)
         before = snapshot(category, values)
         for field, value in values.items():
             setattr(category, field, value)

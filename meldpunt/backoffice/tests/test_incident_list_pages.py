@@ -489,6 +489,19 @@ def test_admins_see_and_add_categories(admin_client, categories):
     assert Category.objects.filter(name_en="Mould", active=True).exists()
 
 
+def test_admins_choose_the_category_for_bulk_conversion(admin_client, categories):
+    warranty = categories["Warranty"]
+    response = admin_client.post(
+        f"/backoffice/incidents/categories/{warranty.pk}/",
+        {"name_nl": warranty.name_nl, "active": "on", "is_bulk_default": "on"},
+    )
+    assert response.status_code == 302
+    warranty.refresh_from_db()
+    assert warranty.is_bulk_default
+    page = admin_client.get("/backoffice/incidents/categories/").content.decode()
+    assert 'class="badge"' in page
+
+
 def test_a_category_without_dutch_name_is_refused_and_keeps_input(admin_client, categories):
     response = admin_client.post(
         "/backoffice/incidents/categories/new/", {"name_nl": "", "name_en": "Mould"}

@@ -320,6 +320,15 @@ def test_category_update_records_old_and_new(admin_actor, categories):
     assert event.changes == {"name_en": {"old": "Other", "new": "Something else"}}
 
 
+def test_one_category_at_a_time_is_the_default_for_bulk_conversion(admin_actor, categories):
+    warranty, other = categories["Warranty"], categories["Other"]
+    services.category_update(actor=admin_actor, category=warranty, is_bulk_default=True)
+    services.category_update(actor=admin_actor, category=other, is_bulk_default=True)
+    assert list(Category.objects.filter(is_bulk_default=True)) == [other]
+    mould = services.category_create(actor=admin_actor, name_nl="Schimmel", is_bulk_default=True)
+    assert list(Category.objects.filter(is_bulk_default=True)) == [mould]
+
+
 def test_an_unused_category_can_be_removed(admin_actor, categories):
     services.category_delete(actor=admin_actor, category=categories["Other"])
     assert not Category.objects.filter(name_en="Other").exists()
