@@ -3,6 +3,7 @@ with its lookup; the category and phase settings (administrators)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from meldpunt.backoffice.incident_forms import (
 )
 from meldpunt.common.actors import Actor
 from meldpunt.incidents import services
+from meldpunt.incidents.models import Category, Phase
 from meldpunt.incidents.selectors import (
     categories_for_choice,
     categories_managed,
@@ -299,29 +301,56 @@ def category_list(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/incidents/categories.html", {"categories": categories})
 
 
+def _settings_form(
+    request: HttpRequest,
+    *,
+    form_class: type[CategoryForm] | type[PhaseForm],
+    instance: Category | Phase | None,
+    save: Callable[[dict[str, Any]], object],
+    template: str,
+    context_name: str,
+    saved: str,
+    done: str,
+) -> HttpResponse:
+    """Show and save the form of one category or phase; the service validates."""
+    context: dict[str, Any] = {context_name: instance}
+    if request.method != "POST":
+        context["form"] = form_class(instance=instance)
+        return render(request, template, context)
+    form = form_class(request.POST, instance=instance)
+    context["form"] = form
+    if form.is_valid():
+        try:
+            save({name: form.cleaned_data[name] for name in form.Meta.fields})
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, saved)
+            return redirect(done)
+    return render(request, template, context, status=422)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required(StaffRole.ADMIN)
 def category_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = _actor(request)
     category = category_get(actor=actor, pk=pk) if pk is not None else None
-    if request.method != "POST":
-        context = {"form": CategoryForm(instance=category), "category": category}
-        return render(request, "backoffice/incidents/category_form.html", context)
-    form = CategoryForm(request.POST, instance=category)
-    if form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if category is None:
-                services.category_create(actor=actor, **values)
-            else:
-                services.category_update(actor=actor, category=category, **values)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The category is saved."))
-            return redirect("backoffice:incident_categories")
-    context = {"form": form, "category": category}
-    return render(request, "backoffice/incidents/category_form.html", context, status=422)
+
+    def save(values: dict[str, Any]) -> object:
+        if category is None:
+            return services.category_create(actor=actor, **values)
+        return services.category_update(actor=actor, category=category, **values)
+
+    return _settings_form(
+        request,
+        form_class=CategoryForm,
+        instance=category,
+        save=save,
+        template="backoffice/incidents/category_form.html",
+        context_name="category",
+        saved=_("The category is saved."),
+        done="backoffice:incident_categories",
+    )
 
 
 @require_POST
@@ -373,24 +402,22 @@ def phase_list(request: HttpRequest) -> HttpResponse:
 def phase_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     actor = _actor(request)
     phase = phase_get(actor=actor, pk=pk) if pk is not None else None
-    if request.method != "POST":
-        context = {"form": PhaseForm(instance=phase), "phase": phase}
-        return render(request, "backoffice/incidents/phase_form.html", context)
-    form = PhaseForm(request.POST, instance=phase)
-    if form.is_valid():
-        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            if phase is None:
-                services.phase_create(actor=actor, **values)
-            else:
-                services.phase_update(actor=actor, phase=phase, **values)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The phase is saved."))
-            return redirect("backoffice:incident_phases")
-    context = {"form": form, "phase": phase}
-    return render(request, "backoffice/incidents/phase_form.html", context, status=422)
+
+    def save(values: dict[str, Any]) -> object:
+        if phase is None:
+            return services.phase_create(actor=actor, **values)
+        return services.phase_update(actor=actor, phase=phase, **values)
+
+    return _settings_form(
+        request,
+        form_class=PhaseForm,
+        instance=phase,
+        save=save,
+        template="backoffice/incidents/phase_form.html",
+        context_name="phase",
+        saved=_("The phase is saved."),
+        done="backoffice:incident_phases",
+    )
 
 
 @require_POST
