@@ -17,8 +17,8 @@ from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.permissions import staff_required
 from meldpunt.backoffice.forms import TestMessageForm
 from meldpunt.common.actors import Actor
-from meldpunt.notifications.models import OutboxMessage
-from meldpunt.notifications.selectors import outbox_message_get, outbox_page
+from meldpunt.notifications.models import InboundMail, OutboxMessage
+from meldpunt.notifications.selectors import inbound_mail_page, outbox_message_get, outbox_page
 from meldpunt.notifications.services import notification_test_send
 
 
@@ -91,3 +91,17 @@ def dev_outbox_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     message = outbox_message_get(actor=Actor.system("dev-outbox"), public_id=public_id)
     return render(request, "backoffice/outbox_detail.html", {"message": message, "dev": True})
+
+
+@require_safe
+@staff_required()
+def received_mail_list(request: HttpRequest) -> HttpResponse:
+    """Email that came in and what became of it; unplaced mail waits here for staff."""
+    actor = Actor.staff(cast(User, request.user))
+    outcome = request.GET.get("outcome", "")
+    context = {
+        "page": inbound_mail_page(actor=actor, cursor=request.GET.get("cursor"), outcome=outcome),
+        "outcome": outcome,
+        "outcomes": InboundMail.Outcome.choices,
+    }
+    return render(request, "backoffice/received_mail_list.html", context)

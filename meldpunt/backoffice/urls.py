@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("outbox/", outbox_views.outbox_list, name="outbox"),
     path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
+    path("outbox/received/", outbox_views.received_mail_list, name="received_mail"),
     path("outbox/<slug:public_id>/", outbox_views.outbox_detail, name="outbox_detail"),
     path("messages/", message_template_views.message_template_list, name="message_templates"),
     path(

@@ -6,7 +6,7 @@ from django.http import Http404
 
 from meldpunt.common.actors import Actor
 from meldpunt.common.pagination import Page, newest_first_page
-from meldpunt.notifications.models import OutboxMessage
+from meldpunt.notifications.models import InboundMail, OutboxMessage
 
 LIST_FIELDS = (
     "id",
@@ -48,3 +48,27 @@ def outbox_message_get(*, actor: Actor, public_id: str) -> OutboxMessage:
     if message is None:
         raise Http404
     return message
+
+
+RECEIVED_FIELDS = (
+    "id",
+    "public_id",
+    "created_at",
+    "source",
+    "sender",
+    "sender_name",
+    "subject",
+    "outcome",
+    "outcome_detail",
+    "target_ref",
+)
+
+
+def inbound_mail_page(*, actor: Actor, cursor: str | None, outcome: str = "") -> Page:
+    """Received email newest first, one query; optionally one outcome (e.g. unplaced)."""
+    if not actor.is_staff:
+        raise Http404
+    queryset = InboundMail.objects.only(*RECEIVED_FIELDS)
+    if outcome in InboundMail.Outcome.values:
+        queryset = queryset.filter(outcome=outcome)
+    return newest_first_page(queryset, cursor=cursor, size=50)

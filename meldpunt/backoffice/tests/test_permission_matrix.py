@@ -89,6 +89,7 @@ MATRIX: dict[str, Route] = {
     # outbox and message templates
     "backoffice:outbox": Route(GET, STAFF),
     "backoffice:outbox_test": Route(POST, ADMIN),
+    "backoffice:received_mail": Route(GET, STAFF),
     "backoffice:outbox_detail": Route(GET, STAFF, {"public_id": "outbox"}),
     "backoffice:message_templates": Route(GET, ADMIN),
     "backoffice:message_template_edit": Route(
