@@ -6,22 +6,27 @@ and tenant number (``incident_search_text_build``).
 
 Languages. Dutch, English and Norwegian text sits side by side in one
 organization (a Norwegian tenant writes to a Dutch back office), so no single
-stemming dictionary fits every row. The index uses PostgreSQL's ``simple``
-configuration (lower-cased words, no stemming, no stop words) and both the
-stored text and the query are folded to plain letters here in Python
-(``é`` → ``e``, ``ø`` → ``o``, ``æ`` → ``ae``). That gives accent-insensitive
-matching without the ``unaccent`` extension, which would need a superuser
-to install on many hosted databases and is not immutable, so it cannot sit in
-an index expression without a wrapper. Prefix matching on the word being typed
-makes up for the missing stemming: ``lek`` finds ``lekkage`` and ``lekker``.
+stemming dictionary fits every row. On PostgreSQL each incident is indexed
+under four configurations at once — ``simple`` (exact words, names, numbers)
+and the ``dutch``, ``english`` and ``norwegian`` stemmers — and a typed word
+matches when it matches under any of them: ``lekkages`` finds ``lekkage``,
+``leaks`` finds ``leaking``, ``vinduer`` finds ``vindu``. The stored vector
+lives in the column ``search_vector``, filled by a trigger from
+``search_text`` (migration 0007, which also holds the GIN index); Django never
+reads or writes that column.
 
-PostgreSQL: ``to_tsvector('simple', search_text) @@ to_tsquery('simple', …)``,
-served by the GIN index ``incident_search_gin`` on exactly that expression
-(migration 0004, created only on PostgreSQL). Other databases (SQLite): every
-typed word must occur in the folded text (``LIKE`` narrows, a regular
-expression checks word boundaries), which is fine for the embedded
-single-machine set-up; a regular expression keeps the meaning
-the same as on PostgreSQL (whole words, the last one as a prefix).
+Both the stored text and the query are folded to plain letters here in Python
+(``é`` → ``e``, ``ø`` → ``o``, ``æ`` → ``ae``). That gives accent-insensitive
+matching without the ``unaccent`` extension, which would need a superuser to
+install on many hosted databases and is not immutable, so it cannot sit in an
+index expression without a wrapper. The last word is matched as a prefix, so
+``lek`` finds ``lekkage`` while it is being typed.
+
+Other databases (SQLite): every typed word must occur in the folded text
+(``LIKE`` narrows, a regular expression checks word boundaries), which is fine
+for the embedded single-machine set-up; the meaning is the same as on
+PostgreSQL (whole words, the last one as a prefix) except that nothing is
+stemmed.
 
 A query that is an incident number (``123`` or ``#123``) or exactly a tenant
 number also finds that incident or household's incidents directly.
@@ -29,17 +34,20 @@ number also finds that incident or household's incidents directly.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
+from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Func, Q, QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import Expression
 
 MAX_QUERY_WORDS = 8
 MAX_WORD_LENGTH = 60
-SEARCH_CONFIG = "simple"
+SEARCH_CONFIGS = ("simple", "dutch", "english", "norwegian")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _INCIDENT_NUMBER = re.compile(r"^#?\s*(\d{1,12})$")
 _SPECIAL_LETTERS = str.maketrans(
@@ -69,28 +77,38 @@ def incident_number(query: str) -> int | None:
     return number if 0 < number < 2**63 else None
 
 
+def tsquery_word(word: str, *, prefix: bool) -> str:
+    """One word as a ``to_tsquery`` operand: quoted, so nothing typed becomes
+    tsquery syntax, and with ``:*`` when it is matched as a prefix."""
+    return f"'{word}'" + (":*" if prefix else "")
+
+
 def tsquery_text(words: list[str]) -> str:
-    """A ``to_tsquery`` expression: every word required, the last one as a prefix.
-
-    The words come from ``query_words`` (letters, digits and ``_`` only), and
-    each is quoted anyway, so nothing the user types becomes tsquery syntax.
-    """
-    quoted = [f"'{word}'" for word in words]
-    if quoted:
-        quoted[-1] += ":*"
-    return " & ".join(quoted)
+    """A ``to_tsquery`` expression: every word required, the last one as a prefix."""
+    last = len(words) - 1
+    return " & ".join(tsquery_word(word, prefix=i == last) for i, word in enumerate(words))
 
 
-class SimpleTsVector(Func):
-    """``to_tsvector('simple', <column>)``, written exactly like the GIN index expression.
+def multilingual_query(words: list[str]) -> SearchQuery:
+    """Every word required; each word matches under any of ``SEARCH_CONFIGS``."""
+    last = len(words) - 1
+    required: list[Any] = []
+    for position, word in enumerate(words):
+        operand = tsquery_word(word, prefix=position == last)
+        alternatives = [SearchQuery(operand, search_type="raw", config=c) for c in SEARCH_CONFIGS]
+        required.append(reduce(operator.or_, alternatives))
+    return reduce(operator.and_, required)
 
-    Django's own ``SearchVector`` wraps the column in ``COALESCE``, which the
-    planner would not match to the index; ``search_text`` is never NULL.
-    """
 
-    function = "to_tsvector"
-    template = f"%(function)s('{SEARCH_CONFIG}'::regconfig, %(expressions)s)"
+class SearchVectorColumn(Expression):
+    """The trigger-maintained ``search_vector`` column of the incident table,
+    which the model does not declare (so it is never loaded into Python)."""
+
     output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[str | int, ...]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.search_vector", ()
 
 
 def uses_full_text_search() -> bool:
@@ -107,9 +125,8 @@ def text_condition(queryset: QuerySet[Any], query: str) -> tuple[QuerySet[Any], 
     if not words:
         return queryset, None
     if uses_full_text_search():
-        queryset = queryset.alias(search_vector=SimpleTsVector("search_text"))
-        tsquery = SearchQuery(tsquery_text(words), search_type="raw", config=SEARCH_CONFIG)
-        return queryset, Q(search_vector=tsquery)
+        queryset = queryset.alias(search_vector=SearchVectorColumn())
+        return queryset, Q(search_vector=multilingual_query(words))
     # The same meaning as the tsquery: whole words, the last one as a prefix.
     condition = Q()
     for position, word in enumerate(words, start=1):

@@ -2,7 +2,7 @@
 PostgreSQL a GIN index for full-text search over ``search_text``.
 
 The GIN index expression must be written exactly as the query in
-``meldpunt.incidents.search.SimpleTsVector`` writes it, or the planner will not
+``meldpunt.incidents.search`` wrote it then, or the planner would not
 use it. Other databases (SQLite) search with LIKE and get no such index.
 """
 
