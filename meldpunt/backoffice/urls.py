@@ -6,6 +6,7 @@ from meldpunt.backoffice import (
     incident_list_urls,
     message_template_views,
     outbox_views,
+    sub_incident_urls,
     views,
 )
 
@@ -48,5 +49,6 @@ urlpatterns = [
     ),
     path("incidents/", include(incident_list_urls)),
     path("incidents/", include(incident_detail_urls)),
+    path("", include(sub_incident_urls)),
     path("inbox/", include(inbox_urls)),
 ]

@@ -11,3 +11,8 @@ class IncidentsConfig(AppConfig):
         from meldpunt.incidents.inbound import register_inbound_mail_handlers
 
         register_inbound_mail_handlers()
+
+        from meldpunt.incidents.sub_incidents import work_order_reminders_sweep
+        from meldpunt.notifications.sweeps import sweep_register
+
+        sweep_register("work-order reminders", work_order_reminders_sweep)

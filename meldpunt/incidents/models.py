@@ -514,3 +514,256 @@ class InboxAttachment(PublicModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SubIncident(PublicModel):
+    """A part of an incident handled by someone else (SPEC INC-9 … INC-11): a work
+    order for a supplier, a question to the unit's owner or an assignment for an
+    own employee. It has its own thread and files; a supplier or owner sees
+    this sub-incident only, never the main incident nor its other parts.
+    """
+
+    class Kind(models.TextChoices):
+        EXTERNAL = "external", _("Work order")
+        OWNER = "owner", _("Owner contact")
+        INTERNAL = "internal", _("Internal assignment")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        SENT = "sent", _("Waiting for acceptance")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Permission(models.TextChoices):
+        NONE = "", _("Not asked")
+        REQUESTED = "requested", _("Asked, no answer yet")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    incident = models.ForeignKey(
+        Incident, verbose_name=_("incident"), on_delete=models.CASCADE, related_name="sub_incidents"
+    )
+    sequence = models.PositiveSmallIntegerField(_("number within the incident"))
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    phase = models.ForeignKey(
+        Phase, verbose_name=_("phase"), on_delete=models.PROTECT, related_name="sub_incidents"
+    )
+    is_open = models.BooleanField(_("open"), default=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    instructions = models.TextField(_("instructions"), blank=True)
+    access_instructions = models.TextField(_("access instructions"), blank=True)
+    contact = models.ForeignKey(
+        "people.Contact",
+        verbose_name=_("supplier or owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_incidents",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_sub_incidents",
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responsible_sub_incidents",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Work orders (INC-10).
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    planned_confirmed_at = models.DateTimeField(
+        _("planned date confirmed at"), null=True, blank=True
+    )
+    cost_limit = models.DecimalField(
+        _("cost limit"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    reminders_on = models.BooleanField(_("send reminders"), default=True)
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+    next_reminder_at = models.DateTimeField(_("next reminder"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejecting"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completion_note = models.TextField(_("completion note"), blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    # Owner contact: a permission request and its answer.
+    permission = models.CharField(
+        _("permission"), max_length=10, choices=Permission.choices, blank=True, default=""
+    )
+    permission_question = models.TextField(_("permission asked for"), blank=True)
+    permission_answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    permission_reason = models.TextField(_("reason given"), blank=True)
+
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sub-incident")
+        verbose_name_plural = _("sub-incidents")
+        ordering = ["incident", "sequence"]
+        indexes = [
+            models.Index(fields=["kind", "-created_at", "-id"], name="subincident_kind_idx"),
+            models.Index(
+                fields=["kind", "status", "-created_at", "-id"], name="subincident_status_idx"
+            ),
+            models.Index(fields=["contact", "-created_at", "-id"], name="subincident_contact_idx"),
+            models.Index(
+                fields=["next_reminder_at"],
+                name="subincident_reminder_idx",
+                condition=Q(next_reminder_at__isnull=False),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "sequence"], name="subincident_unique_sequence"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="internal") | Q(contact__isnull=False),
+                name="subincident_party_has_contact",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def number(self) -> str:
+        """``1234-2``: the incident's number and this part's place in it."""
+        return f"{self.incident_id}-{self.sequence}"
+
+    @property
+    def is_work_order(self) -> bool:
+        return self.kind == self.Kind.EXTERNAL
+
+    @property
+    def thread_key(self) -> str:
+        return f"sub_incident:{self.public_id}"
+
+
+class SubIncidentMessage(PublicModel):
+    """One entry in a sub-incident's thread. External entries are shared with
+    the supplier or owner; internal ones and notes stay with staff."""
+
+    sub_incident = models.ForeignKey(SubIncident, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Message.Kind.choices, default=Message.Kind.MESSAGE
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Message.Visibility.choices
+    )
+    via = models.CharField(
+        _("via"), max_length=12, choices=Message.Via.choices, default=Message.Via.BACKOFFICE
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author_name = models.CharField(_("author name"), max_length=160, blank=True)
+    from_party = models.BooleanField(_("from the supplier or owner"), default=False)
+    body = models.TextField(_("text"))
+    inbound_mail = models.ForeignKey(
+        "notifications.InboundMail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sub-incident message")
+        verbose_name_plural = _("sub-incident messages")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["sub_incident", "created_at", "id"], name="subincident_thread_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="note") | Q(visibility="internal"),
+                name="subincident_note_is_internal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_incident_id}: {self.body[:40]}"
+
+
+class SubIncidentAttachment(PublicModel):
+    """A photo or PDF on a sub-incident: shared by staff or uploaded by the party."""
+
+    class Stage(models.TextChoices):
+        NONE = "", _("—")
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    sub_incident = models.ForeignKey(
+        SubIncident, on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        SubIncidentMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    visibility = models.CharField(
+        _("visibility"),
+        max_length=10,
+        choices=Message.Visibility.choices,
+        default=Message.Visibility.EXTERNAL,
+    )
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices, blank=True)
+    file = models.FileField(_("file"), upload_to="work-orders/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=60)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_by_name = models.CharField(_("uploaded by (name)"), max_length=160, blank=True)
+
+    class Meta:
+        verbose_name = _("sub-incident file")
+        verbose_name_plural = _("sub-incident files")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["sub_incident", "created_at"], name="subincident_attachment_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -3,6 +3,7 @@ feature toggles and theme. There is exactly one organization per deployment."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,21 @@ class Organization(TimeStampedModel):
             "Reports about the same unit and category within this many hours are marked "
             "as possible duplicates in the inbox."
         ),
+    )
+    reminder_first_after_hours = models.PositiveSmallIntegerField(
+        _("first work-order reminder after (working hours)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(40)],
+        help_text=_(
+            "A work order the supplier has not accepted gets a first reminder after this many "
+            "working hours, then one per working day. Reminders go out only during opening "
+            "hours on working days."
+        ),
+    )
+    reminder_max = models.PositiveSmallIntegerField(
+        _("reminders per work order at most"),
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
     )
 
     class Meta:

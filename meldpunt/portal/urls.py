@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meldpunt.portal import incident_link_views, report_views, views
+from meldpunt.portal import incident_link_views, party_link_views, report_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
         report_views.report_link_file,
         name="report_link_file",
     ),
+    path("w/<str:token>/", party_link_views.party_link, name="party_link"),
     path("m/<str:token>/", incident_link_views.incident_link, name="incident_link"),
     path(
         "m/<str:token>/reply/", incident_link_views.incident_link_reply, name="incident_link_reply"

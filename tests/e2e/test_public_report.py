@@ -1,5 +1,7 @@
 """A tenant reports a leak with a photo on a phone (360 px) in under a minute, sees the
-confirmation, and the link in the confirmation email opens their report.
+confirmation, and the link in the confirmation email opens their report. A second
+journey sends two photos, replies through the link and checks that staff see the
+photos and the reply in the inbox.
 
 Contracts with the pages under test:
 - ``/incident`` has category radios ``category``, fields ``postcode``,
@@ -19,18 +21,21 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 from PIL import Image
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 from pytest_django.live_server_helper import LiveServer
 
+from meldpunt.accounts.models import StaffRole
 from meldpunt.incidents.models import Category, InboxReport
 from meldpunt.notifications.models import OutboxMessage
 from tests.e2e.accessibility import assert_accessible
 from tests.e2e.conftest import VIEWPORTS
 from tests.factories import (
+    TEST_PASSWORD,
     ContractFactory,
     HouseholdFactory,
     OrganizationFactory,
     UnitFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.e2e
@@ -59,10 +64,28 @@ def home(live_server: LiveServer) -> None:
     ContractFactory(household=household, unit=unit)
 
 
-def photo(tmp_path: Path) -> Path:
-    path = tmp_path / "lekkage.jpg"
-    Image.new("RGB", (800, 600), (40, 110, 170)).save(path, format="JPEG")
+def photo(
+    tmp_path: Path, name: str = "lekkage.jpg", colour: tuple[int, int, int] = (40, 110, 170)
+) -> Path:
+    path = tmp_path / name
+    Image.new("RGB", (800, 600), colour).save(path, format="JPEG")
     return path
+
+
+def phone_context(browser: Browser) -> BrowserContext:
+    context = browser.new_context(
+        viewport=VIEWPORTS["phone"], locale="nl-NL", timezone_id="Europe/Amsterdam"
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
+def emailed_link_path() -> str:
+    """The path of the personal link in the confirmation email in the local outbox."""
+    email = OutboxMessage.objects.get(template="tenant.inbox_report_received", channel="email")
+    found = re.search(r"https?://\S+/m/r/[\w-]+/", email.body_text)
+    assert found, email.body_text
+    return urlsplit(found.group(0)).path
 
 
 def test_a_tenant_reports_a_leak_with_a_photo_and_follows_the_emailed_link(
@@ -159,3 +182,89 @@ def test_the_form_shows_errors_next_to_the_fields_in_english(
         assert_accessible(page, "the report form with errors")
     finally:
         context.close()
+
+
+def test_a_tenant_sends_two_photos_replies_through_the_link_and_staff_see_it_all(
+    browser: Browser, live_server: LiveServer, home: None, tmp_path: Path
+) -> None:
+    staff = UserFactory(username="kcc-medewerker", role=StaffRole.AGENT)
+    photos = [
+        photo(tmp_path, "lekkage-plafond.jpg", (40, 110, 170)),
+        photo(tmp_path, "lekkage-kast.jpg", (170, 90, 40)),
+    ]
+    reply = "Vanochtend is ook de kast onder het aanrecht nat geworden."
+    tenant = phone_context(browser)
+    office = phone_context(browser)
+    try:
+        page = tenant.new_page()
+        page.goto(live_server.url + reverse("portal:report_form") + "?lang=en")
+        page.get_by_role("radio", name=re.compile("^Repair")).check()
+        page.get_by_label("Postcode").fill("3521KL")
+        page.get_by_label("House number").fill("12")
+        page.get_by_label("Addition (if any)").fill("A")
+        page.get_by_label("Describe the problem").fill(
+            "Lekkage bij het plafond van de keuken, het druppelt op de kast."
+        )
+        page.locator("input[name='photos']").set_input_files(photos)
+        page.get_by_label("Your name").fill("Ayşe Yılmaz")
+        page.get_by_label("Email address").fill("ayse@example.net")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        page.get_by_test_id("send-report").click()
+        expect(page).to_have_url(re.compile(r"/incident/sent\?lang=en$"))
+        expect(page.get_by_test_id("report-reference")).to_have_text(re.compile(r"^R-\d{6}$"))
+
+        report = InboxReport.objects.get()
+        assert sorted(report.attachments.values_list("original_name", flat=True)) == [
+            "lekkage-kast.jpg",
+            "lekkage-plafond.jpg",
+        ]
+
+        # The link in the confirmation email (the local outbox) shows both photos.
+        link_path = emailed_link_path()
+        page.goto(live_server.url + link_path + "?lang=en")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Lekkage bij het plafond")
+        thumbs = page.locator("img.attachment__thumb")
+        expect(thumbs).to_have_count(2)
+        for index in range(2):
+            # Each thumbnail really loads (a broken image has no natural width).
+            expect(thumbs.nth(index)).to_have_js_property("complete", True)
+            assert thumbs.nth(index).evaluate("img => img.naturalWidth") > 0
+        assert sorted(page.locator(".attachment__name").all_inner_texts()) == [
+            "lekkage-kast.jpg",
+            "lekkage-plafond.jpg",
+        ]
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        assert_accessible(page, "the report link page with two photos")
+
+        page.get_by_label("Your reply").fill(reply)
+        page.locator("#reply button[type='submit']").click()
+        expect(page).to_have_url(re.compile(r"/m/r/[\w-]+/\?lang=en#reply$"))
+        expect(page.get_by_text("Thank you. We added this to your report.")).to_be_visible()
+        expect(page.get_by_test_id("report-description")).to_contain_text(reply)
+        expect(page.locator("img.attachment__thumb")).to_have_count(2)
+        assert_accessible(page, "the report link page after a reply")
+
+        # Staff see the reply and both photos on the report in the inbox.
+        staff_page = office.new_page()
+        staff_page.goto(f"{live_server.url}/backoffice/inbox/")
+        login = staff_page.locator("form").filter(has=staff_page.locator("input[name='login']"))
+        login.locator("input[name='login']").fill(staff.username)
+        login.locator("input[name='password']").fill(TEST_PASSWORD)
+        with staff_page.expect_navigation():
+            login.locator("button[type='submit']").first.click()
+        expect(staff_page).to_have_url(re.compile(r"/backoffice/inbox/$"))
+        row = staff_page.locator("[data-testid='inbox-row']")
+        expect(row).to_have_count(1)
+        row.locator("[data-testid='inbox-link']").click()
+        expect(staff_page.get_by_test_id("report-text")).to_contain_text(reply)
+        expect(staff_page.get_by_test_id("report-text")).to_contain_text(
+            "Lekkage bij het plafond van de keuken"
+        )
+        staff_thumbs = staff_page.locator("img.attachment__thumb")
+        expect(staff_thumbs).to_have_count(2)
+        for index in range(2):
+            expect(staff_thumbs.nth(index)).to_have_js_property("complete", True)
+            assert staff_thumbs.nth(index).evaluate("img => img.naturalWidth") > 0
+    finally:
+        tenant.close()
+        office.close()
