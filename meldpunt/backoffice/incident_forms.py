@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.models import User
+from meldpunt.common.widgets import FastSelect
 from meldpunt.incidents.models import Category, Incident, Phase
 from meldpunt.incidents.selectors import IncidentFilters, Sort, Status
 from meldpunt.people.models import Household
@@ -43,12 +44,13 @@ class IncidentFilterForm(forms.Form):
             (Status.CLOSED, _("Closed")),
             (Status.ALL, _("All")),
         ],
+        widget=FastSelect,
     )
-    phase = forms.ChoiceField(label=_("Phase"), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    handler = forms.ChoiceField(label=_("Handler"), required=False)
-    responsible = forms.ChoiceField(label=_("Responsible"), required=False)
-    complex = forms.ChoiceField(label=_("Complex"), required=False)
+    phase = forms.ChoiceField(label=_("Phase"), required=False, widget=FastSelect)
+    category = forms.ChoiceField(label=_("Category"), required=False, widget=FastSelect)
+    handler = forms.ChoiceField(label=_("Handler"), required=False, widget=FastSelect)
+    responsible = forms.ChoiceField(label=_("Responsible"), required=False, widget=FastSelect)
+    complex = forms.ChoiceField(label=_("Complex"), required=False, widget=FastSelect)
     unit = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     household = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     created_from = forms.DateField(
@@ -67,6 +69,7 @@ class IncidentFilterForm(forms.Form):
             (Sort.OLDEST, _("Oldest first")),
             (Sort.ACTIVITY, _("Last activity")),
         ],
+        widget=FastSelect,
     )
 
     def __init__(
