@@ -168,7 +168,7 @@ def test_unknown_ids_are_404(admin_client, organization):
 def test_the_list_shows_open_incidents_with_their_details(
     agent_client, make_incident, place, categories, agent
 ):
-    make_incident(
+    incident = make_incident(
         title="Lekkage badkamer",
         unit=place.unit,
         household=place.household,
@@ -178,6 +178,9 @@ def test_the_list_shows_open_incidents_with_their_details(
     response = agent_client.get(LIST)
     content = response.content.decode()
     assert response.status_code == 200
+    detail = reverse("backoffice:incident_detail", kwargs={"public_id": incident.public_id})
+    assert f'href="{detail}"' in content  # the row link, written without reverse() per row
+    assert 'data-label="Handler"' in content
     for text in (
         "Lekkage badkamer",
         "Merelstraat 12-A",
