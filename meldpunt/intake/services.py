@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +133,23 @@ def _check_unit_limit(report_unit: object, now: datetime) -> None:
             ),
             code="unit_limit",
         )
+
+
+def _check_limits_serialised(client_hash: str, report_unit: object, now: datetime) -> None:
+    """Check both limits again inside the saving transaction, one submit at a time per
+    sender and per home, so parallel submits cannot all pass a check made before
+    any of them was stored. SQLite transactions here start IMMEDIATE (one writer at
+    a time); PostgreSQL takes transaction-level advisory locks, always in the same
+    order (sender, then home) so two submits never wait on each other in a circle."""
+    if connection.vendor == "postgresql":
+        keys = [f"report-unit:{getattr(report_unit, 'pk', '')}"]
+        if client_hash:
+            keys.insert(0, f"report-client:{client_hash}")
+        with connection.cursor() as cursor:
+            for key in keys:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    _check_client_limit(client_hash, now)
+    _check_unit_limit(report_unit, now)
 
 
 def _confirmation_recipients(email: str, phone: str) -> list[tuple[str, str]]:
@@ -259,6 +276,7 @@ def public_report_submit(
     _check_unit_limit(match.unit, now)
 
     with transaction.atomic():
+        _check_limits_serialised(client_hash, match.unit, now)
         if pending_batch:
             uploads = [*uploads, *pending_uploads_take(batch=pending_batch)]
         report = inbox_report_create(

@@ -335,3 +335,37 @@ def test_only_a_link_holder_may_reply_and_an_empty_reply_is_refused(
         report_reply_post(actor=Actor.system(), report=report, body="x")
     with pytest.raises(ValidationError):
         report_reply_post(actor=link_actor("x"), report=report, body="   ")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submits_cannot_pass_the_limit_together(place, categories, organization, settings):
+    """Six submits at once from one sender with room for three: three are stored."""
+    import threading
+
+    from django.db import connection as default_connection
+    from django.db import connections
+
+    if default_connection.vendor == "sqlite" and default_connection.is_in_memory_db():
+        pytest.skip("threads cannot share an in-memory SQLite database")
+    settings.MELDPUNT_REPORTS_PER_CLIENT_PER_HOUR = 3
+    settings.MELDPUNT_REPORTS_PER_UNIT_PER_HOUR = 100
+    start = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def one() -> None:
+        try:
+            start.wait()
+            submit(categories)
+            outcomes.append("stored")
+        except ReportLimited:
+            outcomes.append("limited")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["limited"] * 3 + ["stored"] * 3
+    assert InboxReport.objects.count() == 3
