@@ -23,6 +23,20 @@ urlpatterns = [
         name="report_link_file",
     ),
     path("w/<str:token>/", party_link_views.party_link, name="party_link"),
+    path("w/<str:token>/accept/", party_link_views.party_link_accept, name="party_link_accept"),
+    path("w/<str:token>/reject/", party_link_views.party_link_reject, name="party_link_reject"),
+    path("w/<str:token>/plan/", party_link_views.party_link_plan, name="party_link_plan"),
+    path(
+        "w/<str:token>/complete/", party_link_views.party_link_complete, name="party_link_complete"
+    ),
+    path("w/<str:token>/comment/", party_link_views.party_link_comment, name="party_link_comment"),
+    path("w/<str:token>/approve/", party_link_views.party_link_approve, name="party_link_approve"),
+    path("w/<str:token>/decline/", party_link_views.party_link_decline, name="party_link_decline"),
+    path(
+        "w/<str:token>/files/<slug:file_id>/",
+        party_link_views.party_link_file,
+        name="party_link_file",
+    ),
     path("m/<str:token>/", incident_link_views.incident_link, name="incident_link"),
     path(
         "m/<str:token>/reply/", incident_link_views.incident_link_reply, name="incident_link_reply"
