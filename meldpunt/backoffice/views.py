@@ -123,6 +123,8 @@ def organization_incident_settings(request: HttpRequest) -> HttpResponse:
                     "first_responder_becomes_handler"
                 ],
                 duplicate_window_hours=form.cleaned_data["duplicate_window_hours"],
+                reminder_first_after_hours=form.cleaned_data["reminder_first_after_hours"],
+                reminder_max=form.cleaned_data["reminder_max"],
             )
         except ValidationError as error:
             form.add_service_errors(error)

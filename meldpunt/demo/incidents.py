@@ -8,6 +8,11 @@ later life — phase, handler, replies — is written directly, because the demo
 needs a history, not a replay of it. The choice of tenants and the texts are
 fixed; only the ages are counted back from today so the list looks alive.
 A second run adds nothing once any incident exists.
+
+A few incidents get sub-incidents, made through the sub-incident services as
+staff and suppliers would: a work order waiting for acceptance, an accepted
+one with a planned date, a permission request to an owner and an internal
+assignment. They are added once, also to a demo whose incidents exist already.
 """
 
 from __future__ import annotations
@@ -15,13 +20,24 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from meldpunt.accounts.models import User
 from meldpunt.common.actors import Actor
-from meldpunt.incidents.models import Category, Incident, Message, Phase
+from meldpunt.common.models import AccessLink
+from meldpunt.incidents.models import Category, Incident, Message, Phase, SubIncident
 from meldpunt.incidents.services import incident_create, incident_search_text_refresh
+from meldpunt.incidents.sub_incidents import (
+    PARTY_LINK_PURPOSE,
+    SubIncidentDraft,
+    party_actor,
+    sub_incident_create,
+    work_order_accept,
+    work_order_plan,
+)
+from meldpunt.people.models import Contact
 from meldpunt.tenancy.models import Contract
 
 SEED = 20260105
@@ -303,6 +319,7 @@ def _tenancies(count: int) -> list[Contract]:
 def seed_incidents() -> int:
     """Create the demo incidents unless any incident exists; returns how many were made."""
     if Incident.objects.exists():
+        seed_sub_incidents()
         return 0
     staff = _staff()
     categories = {category.name_en: category for category in Category.objects.all()}
@@ -363,5 +380,121 @@ def seed_incidents() -> int:
             author=creator, from_tenant=False, body=scenario.description
         ).update(created_at=created_at)
         incident_search_text_refresh(incident=incident)
+        made += 1
+    seed_sub_incidents()
+    return made
+
+
+def _first_incident(title: str) -> Incident | None:
+    return (
+        Incident.objects.select_related("unit", "unit__owner")
+        .filter(title=title, is_open=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _supplier(trade: str) -> Contact | None:
+    return Contact.objects.filter(kind=Contact.Kind.SUPPLIER, trade=trade).order_by("pk").first()
+
+
+def _as_supplier(order: SubIncident) -> Actor | None:
+    """Act as the supplier through the link they were sent."""
+    link = AccessLink.objects.filter(
+        purpose=PARTY_LINK_PURPOSE, object_id=order.public_id, revoked_at__isnull=True
+    ).first()
+    return party_actor(link) if link is not None else None
+
+
+def seed_sub_incidents() -> int:
+    """Add the demo sub-incidents unless any exists; returns how many were made."""
+    if SubIncident.objects.exists():
+        return 0
+    staff = _staff()
+    if "kcc" not in staff:
+        return 0
+    today = timezone.localdate()
+    made = 0
+
+    leak = _first_incident("Lekkage onder het aanrecht")
+    plumber = _supplier(Contact.Trade.PLUMBER)
+    if leak is not None and plumber is not None:
+        sub_incident_create(
+            actor=Actor.staff(staff.get("medewerker") or staff["kcc"]),
+            incident=leak,
+            draft=SubIncidentDraft(
+                kind=SubIncident.Kind.EXTERNAL,
+                title="Sifon onder het aanrecht vastzetten",
+                description=leak.description,
+                instructions="Sifon controleren en zo nodig vervangen.",
+                access_instructions="Huurder is de hele dag thuis; aanbellen bij 1 hoog.",
+                contact=plumber,
+                responsible=staff.get("opzichter"),
+                cost_limit=Decimal("250.00"),
+            ),
+        )
+        made += 1
+
+    boiler = _first_incident("Cv-ketel geeft storing F28")
+    heating = _supplier(Contact.Trade.HEATING) or plumber
+    if boiler is not None and heating is not None:
+        order = sub_incident_create(
+            actor=Actor.staff(staff.get("opzichter") or staff["kcc"]),
+            incident=boiler,
+            draft=SubIncidentDraft(
+                kind=SubIncident.Kind.EXTERNAL,
+                title="Storing F28 cv-ketel verhelpen",
+                description=boiler.description,
+                contact=heating,
+                responsible=staff.get("opzichter"),
+                planned_on=today + timedelta(days=2),
+                cost_limit=Decimal("400.00"),
+            ),
+        )
+        supplier = _as_supplier(order)
+        if supplier is not None:
+            work_order_accept(actor=supplier, sub_incident=order)
+            work_order_plan(
+                actor=supplier, sub_incident=order, planned_on=today + timedelta(days=3)
+            )
+        made += 1
+
+    window = _first_incident("Kozijn lekt bij regen")
+    owner = (window.unit.owner if window is not None and window.unit else None) or (
+        Contact.objects.filter(kind=Contact.Kind.OWNER).order_by("pk").first()
+    )
+    if window is not None and owner is not None:
+        sub_incident_create(
+            actor=Actor.staff(staff.get("opzichter") or staff["kcc"]),
+            incident=window,
+            draft=SubIncidentDraft(
+                kind=SubIncident.Kind.OWNER,
+                title="Toestemming vervangen slaapkamerkozijn",
+                description=window.description,
+                contact=owner,
+                responsible=staff.get("opzichter"),
+                permission_question=(
+                    "Het kozijn van de slaapkamer lekt en is niet meer te herstellen. "
+                    "Geeft u toestemming om het te vervangen? De kosten schatten wij op € 1.450."
+                ),
+            ),
+        )
+        made += 1
+
+    mould = _first_incident("Schimmel in de badkamer")
+    inspector = staff.get("opzichter")
+    if mould is not None and inspector is not None:
+        sub_incident_create(
+            actor=Actor.staff(staff.get("woonconsulent") or staff["kcc"]),
+            incident=mould,
+            draft=SubIncidentDraft(
+                kind=SubIncident.Kind.INTERNAL,
+                title="Vochtmeting badkamer",
+                description="Vocht meten in de badkamer en bij de bovenburen kijken.",
+                assignee=inspector,
+                responsible=staff.get("woonconsulent"),
+                planned_on=today + timedelta(days=1),
+            ),
+        )
         made += 1
     return made

@@ -3,6 +3,9 @@
 - A reply in an incident's conversation (``"incident:<public id>"``) becomes an
   external message from the tenant on that incident, with its photos and PDFs
   as external attachments, and the sender gets a confirmation.
+- A reply in a sub-incident's conversation (``"sub_incident:<public id>"``)
+  becomes the supplier's or owner's message there (see
+  ``meldpunt.incidents.sub_incidents.sub_incident_reply_receive``).
 - New mail to the incident address becomes an inbox report (SPEC INC-13) with
   its attachments, which staff convert like any other.
 
@@ -40,10 +43,15 @@ from meldpunt.notifications.services import notification_queue
 
 REPLY_RECEIVED_TEMPLATE = "tenant.reply_received"
 THREAD_PREFIX = "incident"
+SUB_INCIDENT_THREAD_PREFIX = "sub_incident"
 
 
 def register_inbound_mail_handlers() -> None:
+    from meldpunt.incidents.sub_incidents import sub_incident_reply_receive
+
     register_thread_handler(THREAD_PREFIX, incident_reply_receive)
+    # Replies to what suppliers and owners were sent ("sub_incident:<public id>").
+    register_thread_handler(SUB_INCIDENT_THREAD_PREFIX, sub_incident_reply_receive)
     register_new_mail_handler(inbox_report_receive)
 
 

@@ -14,12 +14,12 @@ in ``meldpunt.incidents.sub_incidents``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from meldpunt.organization.calendar import closed_days_between
+from meldpunt.organization.calendar import closed_days_between, national_holidays
 from meldpunt.organization.models import Organization
 
 DEFAULT_HOURS = ((time(8, 0), time(17, 0)),)
@@ -28,11 +28,21 @@ SEARCH_DAYS = 60  # never look further ahead than this for working time
 
 def _hours_by_weekday(organization: Organization) -> dict[int, list[tuple[time, time]]]:
     by_day: dict[int, list[tuple[time, time]]] = {}
-    for hours in organization.opening_hours.all():
+    stored = organization.opening_hours.all() if organization.pk is not None else ()
+    for hours in stored:
         by_day.setdefault(hours.weekday, []).append((hours.opens_at, hours.closes_at))
     if not by_day:
         return {weekday: list(DEFAULT_HOURS) for weekday in range(5)}
     return {weekday: sorted(spans) for weekday, spans in by_day.items()}
+
+
+def _closed_days(organization: Organization, first: date, last: date) -> Container[date]:
+    if organization.pk is not None:
+        return closed_days_between(organization, first, last)
+    # Not configured yet: weekends and the country's holidays only.
+    holidays = national_holidays(organization.country, range(first.year, last.year + 1))
+    days = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    return {day for day in days if day in holidays or day.weekday() >= 5}
 
 
 def working_periods(
@@ -43,7 +53,7 @@ def working_periods(
     local = timezone.localtime(start)
     first_day = local.date()
     last_day = first_day + timedelta(days=SEARCH_DAYS)
-    closed = closed_days_between(organization, first_day, last_day)
+    closed = _closed_days(organization, first_day, last_day)
     by_weekday = _hours_by_weekday(organization)
     zone = timezone.get_current_timezone()
     day: date = first_day
@@ -63,7 +73,9 @@ def add_working_hours(organization: Organization, start: datetime, hours: float)
     for opens, closes in working_periods(organization, start):
         begin = max(opens, start)
         available = closes - begin
-        if remaining <= available:
+        # Strictly less: time that runs out at closing lands on the next opening,
+        # since nothing goes out at the closing moment itself.
+        if remaining < available:
             return begin + remaining
         remaining -= available
     return None

@@ -40,7 +40,7 @@ from meldpunt.common.actors import Actor
 from meldpunt.common.audit import audit_record
 from meldpunt.common.links import absolute_url, link_issue, link_revoke, links_extend
 from meldpunt.common.models import AccessLink, AuditEvent
-from meldpunt.common.uploads import CleanUpload
+from meldpunt.common.uploads import CleanUpload, UploadRejected, upload_clean
 from meldpunt.incidents import events
 from meldpunt.incidents.models import (
     Attachment,
@@ -52,7 +52,8 @@ from meldpunt.incidents.models import (
     SubIncidentMessage,
 )
 from meldpunt.incidents.reminders import next_working_moment, reminder_due_at
-from meldpunt.notifications.models import StaffPreference
+from meldpunt.notifications.inbound import Handled, ParsedMail
+from meldpunt.notifications.models import InboundMail, StaffPreference
 from meldpunt.notifications.services import notification_queue, staff_channels
 from meldpunt.organization.selectors import organization_current
 from meldpunt.people.models import Channel, Contact
@@ -449,7 +450,7 @@ def sub_incident_create(
             planned_on=draft.planned_on if is_work_order else None,
             cost_limit=draft.cost_limit if is_work_order else None,
             reminders_on=draft.reminders_on and is_work_order,
-            sent_at=now if draft.contact is not None else None,
+            sent_at=now if draft.kind in KIND_CONTACT else None,
             permission=SubIncident.Permission.REQUESTED if question else "",
             permission_question=question,
         )
@@ -1001,7 +1002,8 @@ def work_order_plan(*, actor: Actor, sub_incident: SubIncident, planned_on: date
                 planned_on,
                 (sub_incident.responsible.language if sub_incident.responsible else "nl") or "nl",
             ),
-            key=f"planned:{planned_on.isoformat()}",
+            # Each proposal is news, also a date proposed before and changed since.
+            key=f"planned:{planned_on.isoformat()}:{now:%Y%m%d%H%M%S%f}",
         )
     return True
 
@@ -1272,6 +1274,11 @@ def work_order_reminder_send(*, sub_incident_id: int, now: datetime | None = Non
         or sub_incident.status != SubIncident.Status.SENT
         or not sub_incident.is_open
     ):
+        if due is not None:
+            # A stale schedule would be picked up by every sweep: clear it.
+            SubIncident.objects.filter(pk=sub_incident.pk, next_reminder_at=due).update(
+                next_reminder_at=None
+            )
         return "not waiting"
     if due > now:
         return "not due"
@@ -1325,6 +1332,8 @@ def work_order_reminders_sweep(*, now: datetime | None = None, limit: int = 200)
         SubIncident.objects.filter(
             next_reminder_at__lte=now,
             status=SubIncident.Status.SENT,
+            reminders_on=True,
+            is_open=True,
         )
         .order_by("next_reminder_at")
         .values_list("pk", flat=True)[:limit]
@@ -1335,3 +1344,106 @@ def work_order_reminders_sweep(*, now: datetime | None = None, limit: int = 200)
 def open_work_orders_filter() -> Q:
     """Work orders that still need something from the supplier."""
     return Q(kind=SubIncident.Kind.EXTERNAL, status__in=WORK_ORDER_LIVE, is_open=True)
+
+
+# ---------------------------------------------------------------- replies by email (INC-14)
+
+
+def sub_incident_reply_receive(
+    *, mail: InboundMail, parsed: ParsedMail, thread_key: str
+) -> Handled:
+    """A reply by email to a message we sent the supplier or owner.
+
+    From the contact's own address it becomes their external message (with its
+    photos and PDFs as shared files), as if written through the link. From any
+    other address it is kept for staff only, as an internal message with the
+    sender's address: nothing from a stranger is shown to the supplier or owner.
+    Either way the responsible staff user is told. Runs inside the transaction
+    that records the mail's outcome.
+    """
+    public_id = thread_key.partition(":")[2]
+    sub_incident = (
+        # Lock only this row: PostgreSQL refuses FOR UPDATE on the outer-joined contact.
+        SubIncident.objects.select_for_update(of=("self",))
+        .select_related("incident", "contact", "responsible")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if sub_incident is None:
+        return Handled(
+            InboundMail.Outcome.UNROUTED,
+            detail=_("The sub-incident this reply belongs to no longer exists."),
+        )
+    contact = sub_incident.contact
+    from_party = bool(
+        contact is not None and contact.email and parsed.sender == contact.email.strip().lower()
+    )
+    address = f"{parsed.sender_name} <{parsed.sender}>" if parsed.sender_name else parsed.sender
+    name = _party_name(sub_incident) if from_party else address
+    visibility = Message.Visibility.EXTERNAL if from_party else Message.Visibility.INTERNAL
+    kept: list[CleanUpload] = []
+    refused: list[str] = []
+    for attachment in parsed.attachments:
+        try:
+            kept.append(upload_clean(data=attachment.data, original_name=attachment.filename))
+        except UploadRejected:
+            refused.append(attachment.filename)
+    now = timezone.now()
+    message = SubIncidentMessage.objects.create(
+        sub_incident=sub_incident,
+        visibility=visibility,
+        via=Message.Via.EMAIL,
+        author_name=name[:160],
+        from_party=from_party,
+        body=parsed.reply_text,
+        inbound_mail=mail,
+    )
+    actor = Actor(
+        kind=AuditEvent.ActorKind.LINK if from_party else AuditEvent.ActorKind.SYSTEM,
+        label=f"email {address}"[:200],
+    )
+    for upload in kept:
+        _attachment_create(
+            actor=actor,
+            sub_incident=sub_incident,
+            upload=upload,
+            visibility=visibility,
+            message=message,
+            uploaded_by=None,
+            uploaded_by_name=name,
+        )
+    _touch(sub_incident, now)
+    audit_record(
+        actor=actor,
+        verb=events.SUB_INCIDENT_REPLY_RECEIVED,
+        obj=sub_incident,
+        changes={
+            "message": {"old": None, "new": message.public_id},
+            "via": {"old": None, "new": Message.Via.EMAIL},
+            "from_party": {"old": None, "new": from_party},
+            "attachments": {"old": None, "new": len(kept)},
+        },
+    )
+    _notify_responsible(
+        sub_incident,
+        event=events.SUB_INCIDENT_REPLY_RECEIVED,
+        status_label=gettext_lazy("New message")
+        if from_party
+        else gettext_lazy("Email from an unknown address"),
+        key=f"reply:{message.public_id}",
+    )
+    notes: list[str] = []
+    if not from_party:
+        notes.append(_("Not from the supplier's or owner's address: kept as an internal message."))
+    if not sub_incident.is_open:
+        notes.append(_("Reply to a closed sub-incident."))
+    if refused:
+        notes.append(
+            _("Not kept (not a photo or PDF, or too large): %(names)s.")
+            % {"names": ", ".join(refused)}
+        )
+    return Handled(
+        InboundMail.Outcome.THREADED,
+        target_ref=f"sub_incident_message:{message.public_id}",
+        detail=" ".join(notes),
+    )

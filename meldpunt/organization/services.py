@@ -113,6 +113,14 @@ def closed_day_add(
 
 DUPLICATE_WINDOW_MIN_HOURS = 1
 DUPLICATE_WINDOW_MAX_HOURS = 720  # 30 days
+REMINDER_FIRST_MIN_HOURS = 1
+REMINDER_FIRST_MAX_HOURS = 40  # a working week
+REMINDER_MAX_MIN = 0
+REMINDER_MAX_MAX = 10
+
+
+def _whole_number_in(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def organization_incident_settings_update(
@@ -121,6 +129,8 @@ def organization_incident_settings_update(
     organization: Organization,
     first_responder_becomes_handler: bool,
     duplicate_window_hours: int,
+    reminder_first_after_hours: int | None = None,
+    reminder_max: int | None = None,
 ) -> Organization:
     """Change how new incidents are handled (SPEC INC-7, INC-13): whether the first
     staff user who responds becomes handler, and the window in hours in which
@@ -145,10 +155,29 @@ def organization_incident_settings_update(
                 % {"min": DUPLICATE_WINDOW_MIN_HOURS, "max": DUPLICATE_WINDOW_MAX_HOURS}
             }
         )
-    fields = {
+    fields: dict[str, Any] = {
         "first_responder_becomes_handler": bool(first_responder_becomes_handler),
         "duplicate_window_hours": duplicate_window_hours,
     }
+    # Work-order reminders (SPEC A-24); ``None`` leaves a setting as it is.
+    errors: dict[str, Any] = {}
+    if reminder_first_after_hours is not None:
+        if not _whole_number_in(
+            reminder_first_after_hours, REMINDER_FIRST_MIN_HOURS, REMINDER_FIRST_MAX_HOURS
+        ):
+            errors["reminder_first_after_hours"] = _(
+                "Enter a whole number of working hours from %(min)d to %(max)d."
+            ) % {"min": REMINDER_FIRST_MIN_HOURS, "max": REMINDER_FIRST_MAX_HOURS}
+        fields["reminder_first_after_hours"] = reminder_first_after_hours
+    if reminder_max is not None:
+        if not _whole_number_in(reminder_max, REMINDER_MAX_MIN, REMINDER_MAX_MAX):
+            errors["reminder_max"] = _("Enter a whole number from %(min)d to %(max)d.") % {
+                "min": REMINDER_MAX_MIN,
+                "max": REMINDER_MAX_MAX,
+            }
+        fields["reminder_max"] = reminder_max
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         locked = Organization.objects.select_for_update().get(pk=organization.pk)
         before = snapshot(locked, fields)

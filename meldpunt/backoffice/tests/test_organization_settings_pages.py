@@ -37,7 +37,10 @@ def test_the_page_shows_the_current_settings(admin_client, organization):
 
 
 def test_saving_changes_the_settings_and_comes_back_to_the_section(admin_client, organization):
-    response = admin_client.post(SAVE, {"duplicate_window_hours": "48"})
+    response = admin_client.post(
+        SAVE,
+        {"duplicate_window_hours": "48", "reminder_first_after_hours": "4", "reminder_max": "5"},
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{PAGE}#incident-settings"
     organization.refresh_from_db()
