@@ -33,6 +33,7 @@ from meldpunt.incidents import thread
 from meldpunt.incidents.models import Attachment, Incident, Task
 from meldpunt.incidents.notices import tenant_recipients
 from meldpunt.incidents.selectors import incident_get, incident_history
+from meldpunt.incidents.sub_incident_selectors import sub_incidents_of_incident
 from meldpunt.incidents.timeline import incident_tasks, incident_timeline
 
 
@@ -59,6 +60,7 @@ def _context(
         "timeline": timeline,
         "attachments": [attachment for entry in timeline for attachment in entry.attachments],
         "tasks": list(incident_tasks(incident=incident)),
+        "sub_incidents": sub_incidents_of_incident(actor=actor, incident=incident),
         "earlier": incident_history(
             unit=incident.unit,
             household=incident.household,

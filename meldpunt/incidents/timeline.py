@@ -101,6 +101,9 @@ def _audit_entry(
         entry.details["due_on"] = _new(changes, "due_on")
     elif event.verb == events.INCIDENT_CREATED:
         entry.kind = "created"
+    elif event.verb == events.SUB_INCIDENT_CREATED:
+        entry.kind = "sub_incident"
+        entry.new = _new(changes, "sub_incident")
     return entry
 
 

@@ -40,11 +40,14 @@ from meldpunt.incidents.models import (
     Incident,
     Phase,
     SavedView,
+    SubIncident,
+    SubIncidentAttachment,
 )
 from meldpunt.incidents.tests.conftest import incident_make, phases, place  # noqa: F401
 from meldpunt.incidents.thread import attachment_add, task_add
 from meldpunt.notifications.services import notification_queue
-from tests.factories import UserFactory
+from meldpunt.people.models import Contact
+from tests.factories import ContactFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -161,6 +164,24 @@ MATRIX: dict[str, Route] = {
         {"public_id": "report", "file_id": "report_file"},
         foreign={"file_id": "other_report_file"},
     ),
+    # sub-incidents and work orders
+    "backoffice:sub_incident_create": Route(GET_POST, STAFF, {"public_id": "incident"}),
+    "backoffice:sub_incident_detail": Route(GET, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_message_create": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_files_add": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_file": Route(
+        GET,
+        STAFF,
+        {"public_id": "sub_incident", "file_id": "sub_file"},
+        foreign={"file_id": "other_sub_file"},
+    ),
+    "backoffice:sub_incident_phase": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_details": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_cancel": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_complete": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_links_revoke": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_link_reissue": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:work_order_list": Route(GET, STAFF),
     # the tenant's personal link pages
     "portal:incident_link": Route(GET, LINK, {"token": "token"}),
     "portal:incident_link_reply": Route(POST, LINK, {"token": "token"}),
@@ -290,6 +311,29 @@ def world(organization, place, phases, settings, tmp_path) -> World:
         )
 
     owner_of_others = UserFactory(role=StaffRole.AGENT, username="iemand.anders")
+    supplier = ContactFactory(kind=Contact.Kind.SUPPLIER, name="Loodgieter Matrix")
+
+    def work_order(incident_: Incident) -> SubIncident:
+        return SubIncident.objects.create(
+            incident=incident_,
+            sequence=1,
+            kind=SubIncident.Kind.EXTERNAL,
+            status=SubIncident.Status.SENT,
+            phase=Phase.objects.get(is_initial=True),
+            title="Lekkage verhelpen",
+            contact=supplier,
+        )
+
+    def sub_file(sub_incident: SubIncident, name: str) -> SubIncidentAttachment:
+        return SubIncidentAttachment.objects.create(
+            sub_incident=sub_incident,
+            file=ContentFile(_png(), name=name),
+            original_name=name,
+            content_type="image/png",
+            size=10,
+        )
+
+    sub_incident, other_sub_incident = work_order(incident), work_order(other)
     others_view = SavedView.objects.create(user=owner_of_others, name="Van een ander", query="")
     return World(
         owner_of_others=owner_of_others,
@@ -314,6 +358,9 @@ def world(organization, place, phases, settings, tmp_path) -> World:
             "token": token,
             "other_token": other_token,
             "tenant_file": file.public_id,
+            "sub_incident": sub_incident.public_id,
+            "sub_file": sub_file(sub_incident, "werk.png").public_id,
+            "other_sub_file": sub_file(other_sub_incident, "ander-werk.png").public_id,
         },
     )
 

@@ -189,3 +189,24 @@ def test_another_incident_s_messages_never_show(incident, make_incident, staff_a
     message_post(actor=staff_actor, incident=other, body="elders", visibility="external")
     assert tenant_thread(incident=incident).messages == []
     assert incident_timeline(actor=staff_actor, incident=incident) == []
+
+
+def test_a_new_sub_incident_shows_on_the_incidents_timeline_and_not_to_the_tenant(
+    incident, staff_actor
+):
+    from meldpunt.incidents.sub_incidents import SubIncidentDraft, sub_incident_create
+    from tests.factories import ContactFactory
+
+    supplier = ContactFactory(email="plan@waterman.example")
+    sub_incident_create(
+        actor=staff_actor,
+        incident=incident,
+        draft=SubIncidentDraft(kind="external", title="Kraan vervangen", contact=supplier),
+    )
+    [entry] = [
+        e
+        for e in incident_timeline(actor=staff_actor, incident=incident)
+        if e.kind == "sub_incident"
+    ]
+    assert entry.new == f"{incident.pk}-1"
+    assert tenant_thread(incident=incident).entries() == []
