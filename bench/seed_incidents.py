@@ -16,7 +16,9 @@ this script writes, with PostgreSQL ``COPY`` from Python generators:
 
 ``search_text`` is built by ``incident_search_text_build`` itself (the same
 function the services call), fed with the generated rows, so the stored text
-and its accent folding are exactly what the application would write.
+and its accent folding are exactly what the application would write; the
+database's own trigger turns it into the multilingual search vector, with the
+incident rows spread over two COPY streams so that work uses both cores.
 
 The incident and message tables lose their secondary indexes and unique and
 foreign-key constraints during the load; they are created again afterwards
@@ -545,19 +547,27 @@ def seed_incidents(
         raw = cursor.connection  # the psycopg connection behind Django's
         create_incident, foreign_incident = drop_secondary(Incident, cursor=cursor)
         create_message, foreign_message = drop_secondary(Message, cursor=cursor)
-    # A second connection carries the messages' COPY while the first carries the incidents'.
-    second = connection.get_new_connection(connection.get_connection_params())
+    # Three COPY streams at once: the messages on one connection, the incidents
+    # alternately on two more. Each incident row costs the server its search
+    # vector (four text-search configurations, computed by the trigger of
+    # migration incidents/0007), so two incident streams keep both cores busy
+    # while this process generates the rows.
+    params = connection.get_connection_params()
+    second = connection.get_new_connection(params)
+    third = connection.get_new_connection(params)
     try:
-        with raw.cursor() as cursor, second.cursor() as message_cursor:
+        with raw.cursor() as cursor, second.cursor() as message_cursor, third.cursor() as other:
             written = 0
             with (
                 cursor.copy(_copy_sql(Incident, _INCIDENT_COLUMNS)) as incidents_copy,
+                other.copy(_copy_sql(Incident, _INCIDENT_COLUMNS)) as incidents_copy_other,
                 message_cursor.copy(_copy_sql(Message, _MESSAGE_COLUMNS)) as messages_copy,
             ):
+                streams = (incidents_copy, incidents_copy_other)
                 incident_plan = _column_plan(Incident, _INCIDENT_COLUMNS)
                 message_plan = _column_plan(Message, _MESSAGE_COLUMNS)
                 for row, bodies in pairs:
-                    incidents_copy.write_row(
+                    streams[written % 2].write_row(
                         [row[c] if fill is None else fill() for c, fill in incident_plan]
                     )
                     for body in bodies:
@@ -568,10 +578,14 @@ def seed_incidents(
                     written += 1
                     if written % 100_000 == 0:
                         print(f"  {written:,} incidents", file=sys.stderr, flush=True)
+        # Messages point at incidents, but their foreign key is created only
+        # afterwards, so the commit order does not matter.
         second.commit()
+        third.commit()
         raw.commit()
     finally:
         second.close()
+        third.close()
     started = time.perf_counter()
     statements = create_incident + create_message + foreign_incident + foreign_message
     # GIN builds use one core in PostgreSQL 15: build it beside the others.
