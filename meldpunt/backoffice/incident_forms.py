@@ -15,7 +15,7 @@ from meldpunt.accounts.models import User
 from meldpunt.common.widgets import FastSelect
 from meldpunt.incidents.models import Category, Incident, Phase
 from meldpunt.incidents.selectors import IncidentFilters, Sort, Status
-from meldpunt.people.models import Household
+from meldpunt.people.models import Contact, Household
 from meldpunt.properties.models import CommonArea, Complex, Installation, Unit
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English"), ("nb", "Norsk bokmål")]
@@ -51,6 +51,9 @@ class IncidentFilterForm(forms.Form):
     handler = forms.ChoiceField(label=_("Handler"), required=False, widget=FastSelect)
     responsible = forms.ChoiceField(label=_("Responsible"), required=False, widget=FastSelect)
     complex = forms.ChoiceField(label=_("Complex"), required=False, widget=FastSelect)
+    supplier = forms.ChoiceField(
+        label=_("Supplier with a work order"), required=False, widget=FastSelect
+    )
     unit = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     household = forms.CharField(required=False, max_length=24, widget=forms.HiddenInput)
     created_from = forms.DateField(
@@ -79,6 +82,7 @@ class IncidentFilterForm(forms.Form):
         categories: Sequence[Category],
         staff: Sequence[User],
         complexes: Sequence[Complex],
+        suppliers: Sequence[Contact] = (),
         units: dict[str, Unit] | None = None,
         households: dict[str, Household] | None = None,
         **kwargs: Any,
@@ -89,6 +93,7 @@ class IncidentFilterForm(forms.Form):
         self._categories = {str(category.pk): category for category in categories}
         self._staff = {str(user.pk): user for user in staff}
         self._complexes = {c.public_id: c for c in complexes}
+        self._suppliers = {c.public_id: c for c in suppliers}
         self._units = units or {}
         self._households = households or {}
         any_label = _("Any")
@@ -109,6 +114,10 @@ class IncidentFilterForm(forms.Form):
         self.fields["complex"].choices = [  # type: ignore[attr-defined]
             ("", any_label),
             *((key, str(c)) for key, c in self._complexes.items()),
+        ]
+        self.fields["supplier"].choices = [  # type: ignore[attr-defined]
+            ("", any_label),
+            *((key, str(c)) for key, c in self._suppliers.items()),
         ]
 
     def _data(self) -> dict[str, Any]:
@@ -139,6 +148,7 @@ class IncidentFilterForm(forms.Form):
             handler=pk_of(self._staff, "handler"),
             responsible=pk_of(self._staff, "responsible"),
             complex=pk_of(self._complexes, "complex"),
+            supplier=pk_of(self._suppliers, "supplier"),
             unit=unit.pk if unit else None,
             household=household.pk if household else None,
             created_from=data.get("created_from"),

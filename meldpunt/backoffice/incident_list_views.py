@@ -47,6 +47,7 @@ from meldpunt.incidents.selectors import (
     saved_view_get,
     saved_views,
     staff_users,
+    suppliers_for_choice,
     units_by_public_id,
 )
 
@@ -70,6 +71,7 @@ def _filter_form(actor: Actor, data: QueryDict) -> IncidentFilterForm:
         categories=categories_for_choice(actor=actor),
         staff=staff_users(actor=actor),
         complexes=complexes_for_choice(actor=actor),
+        suppliers=suppliers_for_choice(actor=actor),
         units=units_by_public_id(actor=actor, public_ids=[data.get("unit", "")]),
         households=households_by_public_id(actor=actor, public_ids=[data.get("household", "")]),
     )

@@ -56,5 +56,10 @@ urlpatterns = [
         views.sub_incident_link_reissue,
         name="sub_incident_link_reissue",
     ),
+    path(
+        "sub-incidents/<slug:public_id>/portal-access/",
+        views.sub_incident_portal_access,
+        name="sub_incident_portal_access",
+    ),
     path("orders/", views.work_order_list, name="work_order_list"),
 ]

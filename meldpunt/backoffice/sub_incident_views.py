@@ -51,6 +51,7 @@ from meldpunt.incidents.sub_incident_selectors import (
 )
 from meldpunt.organization.selectors import organization_for_request
 from meldpunt.people.models import Channel
+from meldpunt.people.services import contact_portal_access_set
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -437,6 +438,39 @@ def sub_incident_link_reissue(request: HttpRequest, public_id: str) -> HttpRespo
             messages.error(
                 request,
                 _("No email address or mobile number is known, so no link could be sent."),
+            )
+    return redirect(_detail_url(sub_incident))
+
+
+@require_POST
+@staff_required()
+def sub_incident_portal_access(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Switch the supplier's or owner's portal sign-in on or off (SPEC INC-12); the
+    button posts ``portal_access=on`` or ``off``, so a second click changes nothing."""
+    actor = _actor(request)
+    sub_incident = sub_incident_get(actor=actor, public_id=public_id)
+    choice = request.POST.get("portal_access", "")
+    if sub_incident.contact is None or choice not in ("on", "off"):
+        messages.error(request, _("Portal access could not be changed."))
+        return redirect(_detail_url(sub_incident))
+    try:
+        contact = contact_portal_access_set(
+            actor=actor, contact=sub_incident.contact, enabled=choice == "on"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if contact.portal_access:
+            messages.success(
+                request,
+                _("%(name)s may now sign in to the portal with their email address.")
+                % {"name": contact},
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s can no longer sign in to the portal; their personal links still work.")
+                % {"name": contact},
             )
     return redirect(_detail_url(sub_incident))
 

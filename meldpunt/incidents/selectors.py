@@ -23,9 +23,9 @@ from django.utils import timezone
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.common.actors import Actor
 from meldpunt.common.pagination import Page
-from meldpunt.incidents.models import Category, Incident, Phase, SavedView
+from meldpunt.incidents.models import Category, Incident, Phase, SavedView, SubIncident
 from meldpunt.incidents.search import incident_number, text_condition
-from meldpunt.people.models import Household, Person
+from meldpunt.people.models import Contact, Household, Person
 from meldpunt.properties.models import CommonArea, Complex, Installation, Unit
 from meldpunt.tenancy.models import Contract
 
@@ -70,6 +70,7 @@ class IncidentFilters:
     complex: int | None = None
     unit: int | None = None
     household: int | None = None
+    supplier: int | None = None
     created_from: date | None = None
     created_to: date | None = None
     mine: bool = False
@@ -132,6 +133,10 @@ def _filtered(actor: Actor, filters: IncidentFilters) -> QuerySet[Incident]:
         incidents = incidents.filter(
             Q(unit__complex_id=filters.complex) | Q(common_area__complex_id=filters.complex)
         )
+    if filters.supplier:
+        # Incidents with a work order for this supplier (served by subincident_contact_idx).
+        orders = SubIncident.objects.filter(incident=OuterRef("pk"), contact_id=filters.supplier)
+        incidents = incidents.filter(Exists(orders))
     if filters.created_from:
         incidents = incidents.filter(created_at__gte=_day_start(filters.created_from))
     if filters.created_to:
@@ -305,6 +310,16 @@ def phases_for_choice(*, actor: Actor) -> list[Phase]:
     if not actor.is_staff:
         return []
     return list(Phase.objects.all())
+
+
+def suppliers_for_choice(*, actor: Actor) -> list[Contact]:
+    if not actor.is_staff:
+        return []
+    return list(
+        Contact.objects.filter(kind=Contact.Kind.SUPPLIER)
+        .only("pk", "public_id", "name", "company")
+        .order_by("name", "pk")
+    )
 
 
 def complexes_for_choice(*, actor: Actor) -> list[Complex]:

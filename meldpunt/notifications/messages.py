@@ -250,6 +250,18 @@ KINDS: tuple[MessageKind, ...] = (
         },
     ),
     MessageKind(
+        key="party.sign_in",
+        audience=Audience.SUPPLIER,
+        label=_("Sign-in link for the supplier and owner portal"),
+        description=_(
+            "Sent when a supplier or owner with portal access asks to sign in; the link "
+            "works once and for 30 minutes."
+        ),
+        variables={"link": _("Link to sign in (works once, for 30 minutes)")},
+        sample={"link": "https://meldpunt.example.org/w/in/Zt4kW9pQx2LmN7rB/"},
+        channels=("email",),
+    ),
+    MessageKind(
         key="staff.incident_new",
         audience=Audience.STAFF,
         label=_("New report (staff)"),

@@ -164,6 +164,9 @@ class Contact(PublicModel):
         related_name="contacts",
     )
     notes = models.TextField(_("notes"), blank=True)
+    portal_access = models.BooleanField(
+        _("may sign in to the supplier and owner portal"), default=False
+    )
 
     class Meta:
         verbose_name = _("contact")

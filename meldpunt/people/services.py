@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib.auth.base_user import BaseUserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -299,4 +299,29 @@ def contact_update(*, actor: Actor, contact: Contact, **fields: Any) -> Contact:
         locked.full_clean()
         locked.save(update_fields=[*changes, "updated_at"])
         audit_record(actor=actor, verb=events.CONTACT_UPDATED, obj=locked, changes=changes)
+    return locked
+
+
+def contact_portal_access_set(*, actor: Actor, contact: Contact, enabled: bool) -> Contact:
+    """Let a supplier or owner sign in to the portal, or stop them (SPEC INC-12).
+
+    Switching it off ends a signed-in session at its next request, because the
+    portal reads the flag on every page. Nothing changes when the value is the same.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied
+    if contact.kind not in (Contact.Kind.SUPPLIER, Contact.Kind.OWNER):
+        raise ValidationError(_("Only suppliers and owners can sign in to the portal."))
+    with transaction.atomic():
+        locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if locked.portal_access == enabled:
+            return locked
+        locked.portal_access = enabled
+        locked.save(update_fields=["portal_access", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb=events.CONTACT_PORTAL_ACCESS_CHANGED,
+            obj=locked,
+            changes={"portal_access": {"old": not enabled, "new": enabled}},
+        )
     return locked

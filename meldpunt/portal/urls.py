@@ -1,6 +1,12 @@
 from django.urls import path
 
-from meldpunt.portal import incident_link_views, party_link_views, report_views, views
+from meldpunt.portal import (
+    incident_link_views,
+    party_account_views,
+    party_link_views,
+    report_views,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -22,6 +28,16 @@ urlpatterns = [
         report_views.report_link_file,
         name="report_link_file",
     ),
+    # Before the party link's patterns: "w/in/…", "w/orders/" are not tokens.
+    path("w/", party_account_views.party_sign_in, name="party_sign_in"),
+    path("w/in/<str:token>/", party_account_views.party_sign_in_link, name="party_sign_in_link"),
+    path("w/orders/", party_account_views.party_orders_list, name="party_orders"),
+    path(
+        "w/orders/<slug:public_id>/open/",
+        party_account_views.party_order_open,
+        name="party_order_open",
+    ),
+    path("w/sign-out/", party_account_views.party_sign_out, name="party_sign_out"),
     path("w/<str:token>/", party_link_views.party_link, name="party_link"),
     path("w/<str:token>/accept/", party_link_views.party_link_accept, name="party_link_accept"),
     path("w/<str:token>/reject/", party_link_views.party_link_reject, name="party_link_reject"),

@@ -201,6 +201,25 @@ def test_filters_come_from_the_url(agent_client, make_incident, phases, place):
     assert page_titles(agent_client.get(LIST, {"q": "waiting"})) == ["waiting"]
 
 
+def test_the_supplier_filter_takes_the_suppliers_public_id(agent_client, agent, make_incident):
+    from meldpunt.common.actors import Actor
+    from meldpunt.incidents.sub_incidents import SubIncidentDraft, sub_incident_create
+    from tests.factories import ContactFactory
+
+    plumber = ContactFactory(name="Waterman", email="plan@waterman.example")
+    ordered = make_incident(title="with order")
+    make_incident(title="without")
+    sub_incident_create(
+        actor=Actor.staff(agent),
+        incident=ordered,
+        draft=SubIncidentDraft(kind="external", title="Kraan", contact=plumber),
+    )
+    response = agent_client.get(LIST, {"supplier": plumber.public_id})
+    assert page_titles(response) == ["with order"]
+    assert f'<option value="{plumber.public_id}" selected>Waterman' in response.content.decode()
+    assert page_titles(agent_client.get(LIST, {"supplier": "nobody"})) == ["without", "with order"]
+
+
 def test_mine_and_unassigned_filters(agent_client, make_incident, agent):
     make_incident(title="mine", handler=agent)
     make_incident(title="nobody's")
@@ -282,8 +301,9 @@ def test_the_list_query_count_does_not_grow_with_incidents(
     add(45)
     fifty = _list_queries(agent_client)
     assert five == fifty
-    # session, user, organization; phases, categories, staff, complexes, saved views, page
-    with django_assert_max_num_queries(10):
+    # session, user, organization; phases, categories, staff, complexes, suppliers,
+    # saved views, page
+    with django_assert_max_num_queries(11):
         agent_client.get(LIST, {"status": "all"})
 
 

@@ -181,6 +181,7 @@ MATRIX: dict[str, Route] = {
     "backoffice:sub_incident_complete": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_links_revoke": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_link_reissue": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_portal_access": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:work_order_list": Route(GET, STAFF),
     # the tenant's personal link pages
     "portal:incident_link": Route(GET, LINK, {"token": "token"}),

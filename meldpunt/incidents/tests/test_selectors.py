@@ -69,6 +69,29 @@ def test_filter_by_complex_unit_and_household(staff_actor, make_incident, place)
     assert titles(staff_actor, household=place.household.pk) == ["household"]
 
 
+def test_filter_by_supplier_finds_incidents_with_a_work_order_for_them(staff_actor, make_incident):
+    from meldpunt.incidents.sub_incidents import SubIncidentDraft, sub_incident_create
+    from tests.factories import ContactFactory
+
+    plumber = ContactFactory(name="Waterman", email="plan@waterman.example")
+    glazier = ContactFactory(name="Glas & Co", email="glas@example.net")
+    for title, supplier in (("leak", plumber), ("window", glazier), ("both", plumber)):
+        incident = make_incident(title=title)
+        sub_incident_create(
+            actor=staff_actor,
+            incident=incident,
+            draft=SubIncidentDraft(kind="external", title=title, contact=supplier),
+        )
+    sub_incident_create(
+        actor=staff_actor,
+        incident=Incident.objects.get(title="both"),
+        draft=SubIncidentDraft(kind="external", title="glass too", contact=glazier),
+    )
+    make_incident(title="no order")
+    assert titles(staff_actor, supplier=plumber.pk) == ["both", "leak"]
+    assert titles(staff_actor, supplier=glazier.pk) == ["both", "window"]
+
+
 def test_filter_by_creation_dates_includes_both_days(staff_actor, make_incident):
     make_incident(title="old", created_at=at(20))
     make_incident(title="middle", created_at=at(10))
