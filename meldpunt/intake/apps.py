@@ -8,3 +8,6 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         from meldpunt.intake import events  # noqa: F401  (declares event codes)
+        from meldpunt.intake.inbound import register_inbound_mail_handlers
+
+        register_inbound_mail_handlers()

@@ -37,6 +37,7 @@ from meldpunt.incidents.inbox import inbox_report_create
 from meldpunt.incidents.models import Category, InboxAttachment, InboxReport
 from meldpunt.incidents.thread import tenant_reply_post
 from meldpunt.intake import events
+from meldpunt.intake.inbound import report_thread_key
 from meldpunt.intake.selectors import (
     RATE_WINDOW,
     REPORT_LINK_PURPOSE,
@@ -318,6 +319,7 @@ def public_report_submit(
                 dedupe_key=f"inbox_report:{report.public_id}:received:reporter:{channel}",
                 recipient_name=name,
                 language=language,
+                thread_key=report_thread_key(report),
             )
         _notify_staff(report, reference)
     return ReportReceipt(
@@ -346,7 +348,9 @@ def report_reply_post(
     one text in the inbox and converting the report carries everything along.
     Link holders only.
     """
-    if actor.kind != AuditEvent.ActorKind.LINK:
+    # The link holder, or the reporter answering the confirmation email (whose
+    # reply address carries an unguessable token just like the link).
+    if actor.kind not in (AuditEvent.ActorKind.LINK, AuditEvent.ActorKind.TENANT):
         raise PermissionDenied
     uploads = list(uploads)
     body = (body or "").strip()
