@@ -64,7 +64,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from meldpunt.accounts.models import User
-from meldpunt.incidents.models import Category, Incident, Message
+from urllib.parse import urlsplit
+from meldpunt.incidents.links import tenant_link_url
+from meldpunt.incidents.models import Category, Incident, Message, SubIncident
+from meldpunt.incidents.sub_incidents import party_link_url
 from meldpunt.people.models import Household
 from django.db.models import Count
 
@@ -98,6 +101,7 @@ household = (
     .annotate(n=Count("incidents")).filter(n__gt=0).order_by("pk").first()
 )
 newest = Incident.objects.order_by("-pk").values_list("pk", flat=True).first()
+order = SubIncident.objects.filter(kind="external", is_open=True).order_by("-pk").first()
 incident = (
     Incident.objects.filter(pk__lte=newest, pk__gte=newest - 500, household__isnull=False)
     .annotate(n=Count("messages")).filter(n__gte=3).order_by("-pk").first()
@@ -113,6 +117,11 @@ pages = [
     (f"search, rare word ({rare})", f"/backoffice/incidents/?q={rare}", True),
     ("search, tenant number", f"/backoffice/incidents/?q={household.tenant_number}", True),
     ("incident detail", f"/backoffice/incidents/{incident.public_id}/", True),
+    ("inbox list", "/backoffice/inbox/", True),
+    ("work-order list", "/backoffice/orders/", True),
+    ("work-order list, waiting for acceptance", "/backoffice/orders/?status=sent", True),
+    ("supplier link page", urlsplit(party_link_url(order)).path, False),
+    ("tenant link page", urlsplit(tenant_link_url(incident)).path, False),
 ]
 result, plans = [], []
 for label, url, staff in pages:

@@ -50,12 +50,19 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection, models  # noqa: E402
+from django.db.models.functions import Mod  # noqa: E402
 
 from meldpunt.accounts.models import StaffRole, User  # noqa: E402
 from meldpunt.common.models import new_public_id  # noqa: E402
 from meldpunt.demo.seed import seed_demo  # noqa: E402
 from meldpunt.incidents import search  # noqa: E402
-from meldpunt.incidents.models import Category, Incident, Message, Phase  # noqa: E402
+from meldpunt.incidents.models import (  # noqa: E402
+    Category,
+    Incident,
+    Message,
+    Phase,
+    SubIncident,
+)
 from meldpunt.incidents.services import incident_search_text_build  # noqa: E402
 from meldpunt.people.models import Contact, Household  # noqa: E402
 from meldpunt.properties.models import BuildingBlock, Complex, Unit, UnitType  # noqa: E402
@@ -656,6 +663,65 @@ def remember_folds() -> None:
     search.fold = functools.lru_cache(maxsize=500_000)(search.fold)
 
 
+def seed_work_orders(*, share: int, rng: random.Random) -> int:
+    """A work order (sub-incident 1) on one incident in ``share``, for a demo supplier,
+    with statuses as a busy desk has them: recent ones waiting or accepted, older
+    ones completed. Written with ``COPY``; returns how many."""
+    suppliers = list(
+        Contact.objects.filter(kind=Contact.Kind.SUPPLIER).values_list("pk", flat=True)
+    )
+    staff = list(User.objects.filter(is_active=True).values_list("pk", flat=True))
+    initial = Phase.objects.filter(is_initial=True).values_list("pk", flat=True).first()
+    closed = Phase.objects.filter(is_closed=True).order_by("ordering").values_list("pk", flat=True)
+    if not suppliers or initial is None:
+        return 0
+    now = datetime.now(UTC)
+    incidents = Incident.objects.alias(slot=Mod("id", share)).filter(
+        slot=0, sub_incidents__isnull=True
+    )
+    rows = []
+    for pk, title, created, is_open in incidents.values_list(
+        "pk", "title", "created_at", "is_open"
+    ).iterator(chunk_size=20_000):
+        sent = created + timedelta(hours=rng.uniform(1, 48))
+        recent = now - sent < timedelta(days=30)
+        status = (
+            rng.choice(["sent", "accepted", "accepted"])
+            if recent and is_open
+            else rng.choice(["completed"] * 8 + ["rejected", "cancelled"])
+        )
+        done = status in ("completed", "rejected", "cancelled")
+        rows.append(
+            {
+                "public_id": new_public_id(),
+                "created_at": sent,
+                "updated_at": sent,
+                "incident_id": pk,
+                "sequence": 1,
+                "kind": "external",
+                "status": status,
+                "phase_id": (closed[0] if done and closed else initial),
+                "is_open": not done,
+                "closed_at": sent + timedelta(days=5) if done else None,
+                "title": title,
+                "contact_id": rng.choice(suppliers),
+                "responsible_id": rng.choice(staff),
+                "planned_on": (sent + timedelta(days=rng.randint(1, 14))).date(),
+                "reminders_on": True,
+                "reminders_sent": 0,
+                "sent_at": sent,
+                "accepted_at": sent + timedelta(hours=3) if status != "sent" else None,
+                "completed_at": sent + timedelta(days=5) if status == "completed" else None,
+                "last_activity_at": sent,
+            }
+        )
+    with connection.cursor() as cursor:
+        made = copy_rows(SubIncident, rows, cursor=cursor.cursor)
+        set_sequence(SubIncident, cursor=cursor)
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(SubIncident._meta.db_table)}")
+    return made
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--incidents", type=int, default=10_000)
@@ -683,6 +749,9 @@ def main() -> int:
     load = time.perf_counter() - mark - index_seconds
     timings.append((f"{made:,} incidents, {messages_made:,} messages (COPY)", load))
     timings.append(("indexes, constraints, ANALYZE", index_seconds))
+    mark = time.perf_counter()
+    orders = seed_work_orders(share=10, rng=rng)
+    timings.append((f"{orders:,} work orders (COPY)", time.perf_counter() - mark))
     wrong = verify_search_text()
     for label, seconds in timings:
         print(f"  {seconds:7.1f} s  {label}")
