@@ -40,6 +40,12 @@ def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def incident(organization, place, make_incident) -> Incident:
     return make_incident(
