@@ -352,6 +352,29 @@ def party_link_accept(request: HttpRequest, party: Party) -> HttpResponse:
     return _done(request, party, _("Thank you. You accepted the work order."))
 
 
+def _form_action(
+    request: HttpRequest,
+    party: Party,
+    *,
+    form: forms.Form,
+    bound_as: str,
+    run: Callable[[dict[str, Any]], bool | str],
+) -> HttpResponse:
+    """The flow every form action shares: a valid form runs the service; ``run``
+    returns the thank-you text, or ``False`` when the action no longer applied
+    (nothing changed). Refusals show at the fields, with what was typed, as 400."""
+    if form.is_valid():
+        try:
+            outcome = run(form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if outcome is False:
+                return _nothing_changed(request, party)
+            return _done(request, party, str(outcome))
+    return _render(request, party, bound={bound_as: form}, status=400)
+
+
 @csrf_exempt
 @login_not_required
 @link_page
@@ -360,23 +383,16 @@ def party_link_accept(request: HttpRequest, party: Party) -> HttpResponse:
 def party_link_reject(request: HttpRequest, party: Party) -> HttpResponse:
     if not _applies(party, "reject"):
         return _nothing_changed(request, party)
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            rejected = work_order_reject(
-                actor=party.actor,
-                sub_incident=party.sub_incident,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not rejected:
-                return _nothing_changed(request, party)
-            return _done(
-                request, party, _("You rejected the work order. Thank you for letting us know.")
-            )
-    return _render(request, party, bound={"reject_form": form}, status=400)
+
+    def run(data: dict[str, Any]) -> bool | str:
+        rejected = work_order_reject(
+            actor=party.actor, sub_incident=party.sub_incident, reason=data["reason"]
+        )
+        return rejected and _("You rejected the work order. Thank you for letting us know.")
+
+    return _form_action(
+        request, party, form=RejectForm(request.POST), bound_as="reject_form", run=run
+    )
 
 
 @csrf_exempt
@@ -387,23 +403,19 @@ def party_link_reject(request: HttpRequest, party: Party) -> HttpResponse:
 def party_link_plan(request: HttpRequest, party: Party) -> HttpResponse:
     if not _applies(party, "plan"):
         return _nothing_changed(request, party)
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        planned_on = form.cleaned_data["planned_on"]
+
+    def run(data: dict[str, Any]) -> bool | str:
+        planned_on = data["planned_on"]
         confirming = planned_on == party.sub_incident.planned_on
-        try:
-            planned = work_order_plan(
-                actor=party.actor, sub_incident=party.sub_incident, planned_on=planned_on
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not planned:
-                return _nothing_changed(request, party)
-            if confirming:
-                return _done(request, party, _("Thank you. You confirmed the date."))
-            return _done(request, party, _("Thank you. We passed on the date you proposed."))
-    return _render(request, party, bound={"plan_form": form}, status=400)
+        if not work_order_plan(
+            actor=party.actor, sub_incident=party.sub_incident, planned_on=planned_on
+        ):
+            return False
+        if confirming:
+            return _("Thank you. You confirmed the date.")
+        return _("Thank you. We passed on the date you proposed.")
+
+    return _form_action(request, party, form=PlanForm(request.POST), bound_as="plan_form", run=run)
 
 
 @csrf_exempt
@@ -414,23 +426,19 @@ def party_link_plan(request: HttpRequest, party: Party) -> HttpResponse:
 def party_link_complete(request: HttpRequest, party: Party) -> HttpResponse:
     if not _applies(party, "complete"):
         return _nothing_changed(request, party)
+
+    def run(data: dict[str, Any]) -> bool | str:
+        completed = work_order_complete(
+            actor=party.actor,
+            sub_incident=party.sub_incident,
+            note=data["note"],
+            before=data["before"],
+            after=data["after"],
+        )
+        return completed and _("Thank you. You reported the work as completed.")
+
     form = CompleteForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            completed = work_order_complete(
-                actor=party.actor,
-                sub_incident=party.sub_incident,
-                note=form.cleaned_data["note"],
-                before=form.cleaned_data["before"],
-                after=form.cleaned_data["after"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not completed:
-                return _nothing_changed(request, party)
-            return _done(request, party, _("Thank you. You reported the work as completed."))
-    return _render(request, party, bound={"complete_form": form}, status=400)
+    return _form_action(request, party, form=form, bound_as="complete_form", run=run)
 
 
 @csrf_exempt
@@ -442,20 +450,18 @@ def party_link_comment(request: HttpRequest, party: Party) -> HttpResponse:
     if not _applies(party, "comment"):
         messages.info(request, _("This is closed, so messages can no longer be sent here."))
         return redirect(party.page_url())
+
+    def run(data: dict[str, Any]) -> bool | str:
+        party_message_post(
+            actor=party.actor,
+            sub_incident=party.sub_incident,
+            body=data["body"],
+            uploads=data["photos"],
+        )
+        return _("Thank you. Your message was sent.")
+
     form = CommentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            party_message_post(
-                actor=party.actor,
-                sub_incident=party.sub_incident,
-                body=form.cleaned_data["body"],
-                uploads=form.cleaned_data["photos"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _done(request, party, _("Thank you. Your message was sent."))
-    return _render(request, party, bound={"comment_form": form}, status=400)
+    return _form_action(request, party, form=form, bound_as="comment_form", run=run)
 
 
 @csrf_exempt
@@ -481,19 +487,16 @@ def party_link_approve(request: HttpRequest, party: Party) -> HttpResponse:
 def party_link_decline(request: HttpRequest, party: Party) -> HttpResponse:
     if not _applies(party, "answer"):
         return _nothing_changed(request, party)
-    form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            answered = owner_permission_answer(
-                actor=party.actor,
-                sub_incident=party.sub_incident,
-                approve=False,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            if not answered:
-                return _nothing_changed(request, party)
-            return _done(request, party, _("Thank you. We received your answer."))
-    return _render(request, party, bound={"decline_form": form}, status=400)
+
+    def run(data: dict[str, Any]) -> bool | str:
+        answered = owner_permission_answer(
+            actor=party.actor,
+            sub_incident=party.sub_incident,
+            approve=False,
+            reason=data["reason"],
+        )
+        return answered and _("Thank you. We received your answer.")
+
+    return _form_action(
+        request, party, form=DeclineForm(request.POST), bound_as="decline_form", run=run
+    )
