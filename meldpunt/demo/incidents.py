@@ -29,13 +29,15 @@ from meldpunt.common.actors import Actor
 from meldpunt.common.models import AccessLink
 from meldpunt.incidents.models import Category, Incident, Message, Phase, SubIncident
 from meldpunt.incidents.services import incident_create, incident_search_text_refresh
+from meldpunt.incidents.sub_incident_party import (
+    work_order_accept,
+    work_order_plan,
+)
 from meldpunt.incidents.sub_incidents import (
     PARTY_LINK_PURPOSE,
     SubIncidentDraft,
     party_actor,
     sub_incident_create,
-    work_order_accept,
-    work_order_plan,
 )
 from meldpunt.people.models import Contact
 from meldpunt.tenancy.models import Contract

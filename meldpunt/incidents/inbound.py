@@ -5,7 +5,7 @@
   as external attachments, and the sender gets a confirmation.
 - A reply in a sub-incident's conversation (``"sub_incident:<public id>"``)
   becomes the supplier's or owner's message there (see
-  ``meldpunt.incidents.sub_incidents.sub_incident_reply_receive``).
+  ``meldpunt.incidents.sub_incident_party.sub_incident_reply_receive``).
 - New mail to the incident address becomes an inbox report (SPEC INC-13) with
   its attachments, which staff convert like any other.
 
@@ -47,7 +47,7 @@ SUB_INCIDENT_THREAD_PREFIX = "sub_incident"
 
 
 def register_inbound_mail_handlers() -> None:
-    from meldpunt.incidents.sub_incidents import sub_incident_reply_receive
+    from meldpunt.incidents.sub_incident_party import sub_incident_reply_receive
 
     register_thread_handler(THREAD_PREFIX, incident_reply_receive)
     # Replies to what suppliers and owners were sent ("sub_incident:<public id>").
@@ -59,7 +59,7 @@ def _sender_label(parsed: ParsedMail) -> str:
     return (parsed.sender_name or parsed.sender)[:160]
 
 
-def _clean_files(
+def mail_files_clean(
     attachments: Sequence[MailAttachment],
 ) -> tuple[list[CleanUpload], list[str]]:
     """The attachments we can keep (checked photos and PDFs) and the names of the others."""
@@ -115,7 +115,7 @@ def incident_reply_receive(*, mail: InboundMail, parsed: ParsedMail, thread_key:
             detail=_("The incident this reply belongs to no longer exists."),
         )
     author = _sender_label(parsed)
-    uploads, refused = _clean_files(parsed.attachments)
+    uploads, refused = mail_files_clean(parsed.attachments)
     message = Message.objects.create(
         incident=incident,
         kind=Message.Kind.MESSAGE,
@@ -185,7 +185,7 @@ def _search_text_refresh(incident: Incident) -> None:
 
 def inbox_report_receive(*, mail: InboundMail, parsed: ParsedMail) -> Handled:
     """New mail to the incident address: an inbox report with its attachments."""
-    uploads, refused = _clean_files(parsed.attachments)
+    uploads, refused = mail_files_clean(parsed.attachments)
     report = inbox_report_create(
         actor=Actor(kind=AuditEvent.ActorKind.SYSTEM, label=f"email {parsed.sender}"[:200]),
         source=InboxReport.Source.EMAIL,

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.common.actors import Actor
 from meldpunt.common.models import AuditEvent
-from meldpunt.common.uploads import UploadRejected, upload_clean
-from meldpunt.incidents.inbound import incident_reply_receive
+from meldpunt.incidents.inbound import incident_reply_receive, mail_files_clean
 from meldpunt.incidents.models import InboxReport
 from meldpunt.notifications.inbound import Handled, ParsedMail, register_thread_handler
 from meldpunt.notifications.models import InboundMail
@@ -53,12 +52,7 @@ def report_reply_receive(*, mail: InboundMail, parsed: ParsedMail, thread_key: s
         return incident_reply_receive(
             mail=mail, parsed=parsed, thread_key=report.incident.thread_key
         )
-    uploads, refused = [], []
-    for attachment in parsed.attachments:
-        try:
-            uploads.append(upload_clean(data=attachment.data, original_name=attachment.filename))
-        except UploadRejected:
-            refused.append(attachment.filename)
+    uploads, refused = mail_files_clean(parsed.attachments)
     sender = (parsed.sender_name or parsed.sender)[:160]
     actor = Actor(kind=AuditEvent.ActorKind.TENANT, label=f"{sender} <{parsed.sender}>"[:200])
     try:

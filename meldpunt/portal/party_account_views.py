@@ -24,21 +24,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from meldpunt.incidents.models import SubIncident
-from meldpunt.incidents.services import incident_address
-from meldpunt.incidents.sub_incidents import party_link_url
-from meldpunt.intake.selectors import client_ip, client_ip_hash
-from meldpunt.portal.party_account import (
+from meldpunt.incidents.party_accounts import (
     ORDERS_MAX,
     SignInLimited,
     party_order_get,
     party_orders,
-    session_contact,
-    session_sign_in,
-    session_sign_out,
     sign_in_complete,
     sign_in_link_get,
     sign_in_request,
 )
+from meldpunt.incidents.services import incident_address
+from meldpunt.incidents.sub_incidents import party_link_url
+from meldpunt.intake.selectors import client_ip, client_ip_hash
+from meldpunt.portal.party_account import session_contact, session_sign_in, session_sign_out
 from meldpunt.portal.party_link_views import PERMISSION_WORDS, STATUS_BADGES, STATUS_WORDS
 
 

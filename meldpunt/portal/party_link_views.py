@@ -51,17 +51,19 @@ from meldpunt.incidents.models import (
     SubIncidentMessage,
 )
 from meldpunt.incidents.services import incident_address
-from meldpunt.incidents.sub_incidents import (
-    PARTY_LINK_PURPOSE,
-    WORK_ORDER_LIVE,
+from meldpunt.incidents.sub_incident_party import (
     owner_permission_answer,
-    party_actor,
-    party_link_resolve,
     party_message_post,
     work_order_accept,
     work_order_complete,
     work_order_plan,
     work_order_reject,
+)
+from meldpunt.incidents.sub_incidents import (
+    PARTY_LINK_PURPOSE,
+    WORK_ORDER_LIVE,
+    party_actor,
+    party_link_resolve,
 )
 from meldpunt.organization.selectors import organization_for_request
 from meldpunt.portal.party_link_forms import (

@@ -17,6 +17,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from meldpunt.common.models import AuditEvent
+from meldpunt.incidents import sub_incident_party as party_services
 from meldpunt.incidents import sub_incidents as services
 from meldpunt.incidents.models import SubIncident
 from meldpunt.incidents.reminders import add_working_hours, next_working_moment, reminder_due_at
@@ -286,11 +287,11 @@ def test_reminders_off_from_the_start_means_none(make_order):
 
 
 def stop_accept(order: SubIncident, staff_actor) -> None:
-    services.work_order_accept(actor=_party(order), sub_incident=order)
+    party_services.work_order_accept(actor=_party(order), sub_incident=order)
 
 
 def stop_reject(order: SubIncident, staff_actor) -> None:
-    services.work_order_reject(actor=_party(order), sub_incident=order, reason="Geen tijd")
+    party_services.work_order_reject(actor=_party(order), sub_incident=order, reason="Geen tijd")
 
 
 def stop_cancel(order: SubIncident, staff_actor) -> None:

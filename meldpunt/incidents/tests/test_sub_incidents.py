@@ -17,6 +17,7 @@ from meldpunt.common.actors import Actor
 from meldpunt.common.links import link_issue, link_resolve
 from meldpunt.common.models import AccessLink, AuditEvent
 from meldpunt.common.uploads import CleanUpload, upload_clean
+from meldpunt.incidents import sub_incident_party as party_services
 from meldpunt.incidents import sub_incidents as services
 from meldpunt.incidents.models import (
     Attachment,
@@ -460,9 +461,9 @@ def status_mails() -> list[OutboxMessage]:
 
 def test_accepting_twice_accepts_once(order, staff_user):
     supplier = party(order)
-    assert services.work_order_accept(actor=supplier, sub_incident=order) is True
+    assert party_services.work_order_accept(actor=supplier, sub_incident=order) is True
     again = SubIncident.objects.get(pk=order.pk)
-    assert services.work_order_accept(actor=supplier, sub_incident=again) is False
+    assert party_services.work_order_accept(actor=supplier, sub_incident=again) is False
     order.refresh_from_db()
     assert order.status == SubIncident.Status.ACCEPTED
     assert order.accepted_at is not None
@@ -479,11 +480,11 @@ def test_accepting_twice_accepts_once(order, staff_user):
 def test_rejecting_needs_a_reason_and_tells_the_responsible(order):
     supplier = party(order)
     with pytest.raises(ValidationError) as error:
-        services.work_order_reject(actor=supplier, sub_incident=order, reason="  ")
+        party_services.work_order_reject(actor=supplier, sub_incident=order, reason="  ")
     assert "reason" in error.value.message_dict
     assert SubIncident.objects.get(pk=order.pk).status == SubIncident.Status.SENT
 
-    assert services.work_order_reject(actor=supplier, sub_incident=order, reason="Geen tijd")
+    assert party_services.work_order_reject(actor=supplier, sub_incident=order, reason="Geen tijd")
     order.refresh_from_db()
     assert order.status == SubIncident.Status.REJECTED
     assert order.rejection_reason == "Geen tijd"
@@ -492,7 +493,8 @@ def test_rejecting_needs_a_reason_and_tells_the_responsible(order):
     assert message.from_party and message.visibility == Message.Visibility.EXTERNAL
     assert len(status_mails()) == 1
     assert (
-        services.work_order_reject(actor=supplier, sub_incident=order, reason="Nog steeds") is False
+        party_services.work_order_reject(actor=supplier, sub_incident=order, reason="Nog steeds")
+        is False
     )
 
 
@@ -500,18 +502,20 @@ def test_planning_confirms_and_accepts_a_waiting_order(order):
     supplier = party(order)
     day = timezone.localdate() + timedelta(days=2)
     with pytest.raises(ValidationError) as error:
-        services.work_order_plan(actor=supplier, sub_incident=order, planned_on=None)
+        party_services.work_order_plan(actor=supplier, sub_incident=order, planned_on=None)
     assert "planned_on" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.work_order_plan(
+        party_services.work_order_plan(
             actor=supplier, sub_incident=order, planned_on=timezone.localdate() - timedelta(1)
         )
-    assert services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day)
+    assert party_services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day)
     order.refresh_from_db()
     assert order.status == SubIncident.Status.ACCEPTED
     assert order.planned_on == day and order.planned_confirmed_at is not None
     assert order.next_reminder_at is None
-    assert services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day) is False
+    assert (
+        party_services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day) is False
+    )
     assert len(status_mails()) == 1
 
 
@@ -520,16 +524,16 @@ def test_every_new_date_proposal_tells_the_responsible(order):
     first = timezone.localdate() + timedelta(days=2)
     second = first + timedelta(days=1)
     for day in (first, second, first):
-        assert services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day)
+        assert party_services.work_order_plan(actor=supplier, sub_incident=order, planned_on=day)
     assert len(status_mails()) == 3
 
 
 def test_completing_needs_a_note_and_keeps_before_and_after_photos(order):
     supplier = party(order)
     with pytest.raises(ValidationError) as error:
-        services.work_order_complete(actor=supplier, sub_incident=order, note="")
+        party_services.work_order_complete(actor=supplier, sub_incident=order, note="")
     assert "note" in error.value.message_dict
-    assert services.work_order_complete(
+    assert party_services.work_order_complete(
         actor=supplier,
         sub_incident=order,
         note="Kraan vervangen.",
@@ -545,41 +549,42 @@ def test_completing_needs_a_note_and_keeps_before_and_after_photos(order):
     assert message.from_party and message.via == Message.Via.LINK
     assert len(status_mails()) == 1
     assert (
-        services.work_order_complete(actor=supplier, sub_incident=order, note="Nog eens") is False
+        party_services.work_order_complete(actor=supplier, sub_incident=order, note="Nog eens")
+        is False
     )
 
 
 def test_a_party_message_with_files_tells_the_responsible(order):
     supplier = party(order)
-    message = services.party_message_post(
+    message = party_services.party_message_post(
         actor=supplier, sub_incident=order, body="Ik kom morgen.", uploads=[photo()]
     )
     assert message is not None and message.from_party
     assert message.visibility == Message.Visibility.EXTERNAL
     assert order.attachments.get().message == message
     assert len(status_mails()) == 1
-    files_only = services.party_message_post(
+    files_only = party_services.party_message_post(
         actor=supplier, sub_incident=order, body="", uploads=[photo("b.png", "blue")]
     )
     assert files_only is None
     assert order.attachments.count() == 2
     with pytest.raises(ValidationError):
-        services.party_message_post(actor=supplier, sub_incident=order, body=" ")
+        party_services.party_message_post(actor=supplier, sub_incident=order, body=" ")
 
 
 def test_acting_on_a_cancelled_order_changes_nothing(order, staff_actor):
     services.work_order_cancel(actor=staff_actor, sub_incident=order, reason="Dubbel besteld")
     supplier = party(order)
     fresh = SubIncident.objects.get(pk=order.pk)
-    assert services.work_order_accept(actor=supplier, sub_incident=fresh) is False
-    assert services.work_order_reject(actor=supplier, sub_incident=fresh, reason="x") is False
+    assert party_services.work_order_accept(actor=supplier, sub_incident=fresh) is False
+    assert party_services.work_order_reject(actor=supplier, sub_incident=fresh, reason="x") is False
     assert (
-        services.work_order_plan(
+        party_services.work_order_plan(
             actor=supplier, sub_incident=fresh, planned_on=timezone.localdate()
         )
         is False
     )
-    assert services.work_order_complete(actor=supplier, sub_incident=fresh, note="x") is False
+    assert party_services.work_order_complete(actor=supplier, sub_incident=fresh, note="x") is False
     assert SubIncident.objects.get(pk=order.pk).status == SubIncident.Status.CANCELLED
     assert not audits("work_order.accepted")
 
@@ -588,12 +593,14 @@ def test_staff_cannot_act_as_the_party_and_the_party_not_as_staff(order, staff_a
     supplier = party(order)
     day = timezone.localdate()
     for call in (
-        lambda actor: services.work_order_accept(actor=actor, sub_incident=order),
-        lambda actor: services.work_order_reject(actor=actor, sub_incident=order, reason="x"),
-        lambda actor: services.work_order_plan(actor=actor, sub_incident=order, planned_on=day),
-        lambda actor: services.work_order_complete(actor=actor, sub_incident=order, note="x"),
-        lambda actor: services.party_message_post(actor=actor, sub_incident=order, body="x"),
-        lambda actor: services.owner_permission_answer(
+        lambda actor: party_services.work_order_accept(actor=actor, sub_incident=order),
+        lambda actor: party_services.work_order_reject(actor=actor, sub_incident=order, reason="x"),
+        lambda actor: party_services.work_order_plan(
+            actor=actor, sub_incident=order, planned_on=day
+        ),
+        lambda actor: party_services.work_order_complete(actor=actor, sub_incident=order, note="x"),
+        lambda actor: party_services.party_message_post(actor=actor, sub_incident=order, body="x"),
+        lambda actor: party_services.owner_permission_answer(
             actor=actor, sub_incident=order, approve=True
         ),
     ):
@@ -621,7 +628,7 @@ def test_an_owner_cannot_accept_a_work_order_action(staff_actor, incident, owner
         actor=staff_actor, incident=incident, draft=draft(SubIncident.Kind.OWNER, contact=owner)
     )
     with pytest.raises(PermissionDenied):
-        services.work_order_accept(actor=party(request), sub_incident=request)
+        party_services.work_order_accept(actor=party(request), sub_incident=request)
 
 
 def test_status_mails_follow_the_responsibles_preferences(order, staff_user):
@@ -633,7 +640,7 @@ def test_status_mails_follow_the_responsibles_preferences(order, staff_user):
         by_email=False,
         by_whatsapp=True,
     )
-    services.work_order_accept(actor=party(order), sub_incident=order)
+    party_services.work_order_accept(actor=party(order), sub_incident=order)
     assert [(m.channel, m.recipient) for m in status_mails()] == [("whatsapp", "+31687650000")]
 
 
@@ -641,13 +648,13 @@ def test_a_responsible_who_wants_no_work_order_mail_gets_none(order, staff_user)
     StaffPreference.objects.create(
         user=staff_user, topic=StaffPreference.Topic.WORK_ORDER, by_email=False
     )
-    services.work_order_accept(actor=party(order), sub_incident=order)
+    party_services.work_order_accept(actor=party(order), sub_incident=order)
     assert not status_mails()
 
 
 def test_the_responsible_can_be_someone_else(staff_actor, incident, supplier, colleague):
     order = work_order(staff_actor, incident, supplier, responsible=colleague)
-    services.work_order_accept(actor=party(order), sub_incident=order)
+    party_services.work_order_accept(actor=party(order), sub_incident=order)
     assert [m.recipient for m in status_mails()] == [colleague.email]
 
 
@@ -667,10 +674,10 @@ def permission_request(staff_actor, incident, owner) -> SubIncident:
 
 def test_the_owner_approves_once(permission_request):
     owner = party(permission_request)
-    assert services.owner_permission_answer(
+    assert party_services.owner_permission_answer(
         actor=owner, sub_incident=permission_request, approve=True
     )
-    assert not services.owner_permission_answer(
+    assert not party_services.owner_permission_answer(
         actor=owner, sub_incident=permission_request, approve=False, reason="Toch niet"
     )
     permission_request.refresh_from_db()
@@ -684,11 +691,11 @@ def test_the_owner_approves_once(permission_request):
 def test_declining_needs_a_reason_which_becomes_a_message(permission_request):
     owner = party(permission_request)
     with pytest.raises(ValidationError) as error:
-        services.owner_permission_answer(
+        party_services.owner_permission_answer(
             actor=owner, sub_incident=permission_request, approve=False
         )
     assert "reason" in error.value.message_dict
-    assert services.owner_permission_answer(
+    assert party_services.owner_permission_answer(
         actor=owner, sub_incident=permission_request, approve=False, reason="Te duur"
     )
     permission_request.refresh_from_db()

@@ -16,17 +16,17 @@ from django.utils import timezone
 
 from meldpunt.common.models import AccessLink, AuditEvent
 from meldpunt.incidents.models import SubIncident
+from meldpunt.incidents.party_accounts import (
+    LINKS_PER_ADDRESS_PER_HOUR,
+    REQUESTS_PER_CLIENT_PER_HOUR,
+    SIGN_IN_PURPOSE,
+)
 from meldpunt.incidents.sub_incidents import SubIncidentDraft, sub_incident_create
 from meldpunt.incidents.tests.conftest import incident_make, phases, place  # noqa: F401
 from meldpunt.notifications.models import OutboxMessage
 from meldpunt.people import events
 from meldpunt.people.models import Contact
-from meldpunt.portal.party_account import (
-    LINKS_PER_ADDRESS_PER_HOUR,
-    REQUESTS_PER_CLIENT_PER_HOUR,
-    SESSION_KEY,
-    SIGN_IN_PURPOSE,
-)
+from meldpunt.portal.party_account import SESSION_KEY
 from meldpunt.portal.tests.test_party_link import (  # noqa: F401
     EN,
     english,
