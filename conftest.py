@@ -34,3 +34,20 @@ def staff_client(make_staff) -> Callable[..., Client]:  # type: ignore[no-untype
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """On SQLite, test in a database file rather than in memory.
+
+    The browser tests' live server answers requests in several threads. With an
+    in-memory database they all share the test's one connection, and two
+    requests at once (a page loading two photos) break it ("bad parameter or
+    other API misuse"). With a file each thread has its own connection.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
