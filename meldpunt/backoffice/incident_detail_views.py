@@ -35,6 +35,7 @@ from meldpunt.incidents.notices import tenant_recipients
 from meldpunt.incidents.selectors import incident_get, incident_history
 from meldpunt.incidents.sub_incident_selectors import sub_incidents_of_incident
 from meldpunt.incidents.timeline import incident_tasks, incident_timeline
+from meldpunt.intake.repair_requests import repair_request_of_incident
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -61,6 +62,7 @@ def _context(
         "attachments": [attachment for entry in timeline for attachment in entry.attachments],
         "tasks": list(incident_tasks(incident=incident)),
         "sub_incidents": sub_incidents_of_incident(actor=actor, incident=incident),
+        "repair_request": repair_request_of_incident(incident=incident),
         "earlier": incident_history(
             unit=incident.unit,
             household=incident.household,
