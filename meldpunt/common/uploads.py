@@ -167,7 +167,29 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image
 
 
-def _clean_image(content: bytes, original_name: str) -> CleanUpload:
+def _scale(image: Image.Image, short_side: int | None) -> Image.Image:
+    """Smaller (never larger): the short side at most ``short_side``, or by default
+    the long side at most ``MELDPUNT_IMAGE_MAX_SIDE``."""
+    if short_side is None:
+        side = settings.MELDPUNT_IMAGE_MAX_SIDE
+        image.thumbnail((side, side), Image.Resampling.LANCZOS)
+        return image
+    width, height = image.size
+    shortest = min(width, height)
+    if shortest <= short_side:
+        return image
+    ratio = short_side / shortest
+    size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def _clean_image(
+    content: bytes,
+    original_name: str,
+    *,
+    short_side: int | None = None,
+    quality: int | None = None,
+) -> CleanUpload:
     try:
         with warnings.catch_warnings():
             # Pillow warns, and later refuses, for decompression bombs; treat both as a refusal.
@@ -187,11 +209,15 @@ def _clean_image(content: bytes, original_name: str) -> CleanUpload:
             _("This image is damaged or not a supported type. Send a JPEG, PNG or PDF."),
             code="damaged_image",
         ) from error
-    side = settings.MELDPUNT_IMAGE_MAX_SIDE
-    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    image = _scale(image, short_side)
     output = io.BytesIO()
     # No exif= argument: nothing of the original metadata is written back.
-    image.save(output, format="JPEG", quality=settings.MELDPUNT_IMAGE_QUALITY, optimize=True)
+    image.save(
+        output,
+        format="JPEG",
+        quality=quality or settings.MELDPUNT_IMAGE_QUALITY,
+        optimize=True,
+    )
     encoded = output.getvalue()
     return CleanUpload(
         content=ContentFile(encoded, name=_random_name("jpg")),
@@ -225,8 +251,15 @@ def upload_clean(
     data: bytes | UploadedFile,
     original_name: str,
     allowed: frozenset[str] = DEFAULT_ALLOWED,
+    short_side: int | None = None,
+    quality: int | None = None,
 ) -> CleanUpload:
     """Check an uploaded file by its content and return a safe copy to store.
+
+    Photos (JPEG, PNG, GIF, WebP, BMP, TIFF) come back as JPEG. By default the
+    long side is at most ``MELDPUNT_IMAGE_MAX_SIDE`` at ``MELDPUNT_IMAGE_QUALITY``;
+    ``short_side`` instead scales so the short side is at most that many pixels,
+    and ``quality`` sets the JPEG quality (the repair wizard's settings, REP-8).
 
     Raises ``UploadRejected`` (a ``ValidationError``) with a message for the
     uploader when the file is too large, a program or archive, not an allowed
@@ -242,7 +275,7 @@ def upload_clean(
     if PDF in allowed and _is_pdf(content):
         return _clean_pdf(content, original_name)
     if IMAGE in allowed and _looks_like_image(content):
-        return _clean_image(content, original_name)
+        return _clean_image(content, original_name, short_side=short_side, quality=quality)
     if allowed == frozenset({IMAGE}):
         message = _("Only photos can be added here (JPEG, PNG, GIF, WebP).")
     elif allowed == frozenset({PDF}):

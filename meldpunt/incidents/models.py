@@ -642,8 +642,12 @@ class SubIncident(PublicModel):
             models.UniqueConstraint(
                 fields=["incident", "sequence"], name="subincident_unique_sequence"
             ),
+            # A work order without a supplier is a draft (status open), e.g. one the
+            # repair wizard prepared; it is sent once staff choose the supplier.
             models.CheckConstraint(
-                condition=Q(kind="internal") | Q(contact__isnull=False),
+                condition=Q(kind="internal")
+                | Q(contact__isnull=False)
+                | Q(kind="external", status="open"),
                 name="subincident_party_has_contact",
             ),
         ]

@@ -497,6 +497,57 @@ def sub_incident_create(
     return sub_incident
 
 
+def work_order_draft_create(
+    *, actor: Actor, incident: Incident, title: str, description: str = ""
+) -> SubIncident:
+    """Prepare a work order without a supplier (a draft: status open, no link, no
+    reminders, nobody told) on ``incident``; staff choose the supplier later.
+
+    Made by intake (the repair wizard) when a repair template says the repair
+    needs an order. One transaction; numbered like any other part of the
+    incident. System and staff actors only.
+    """
+    if not (actor.is_staff or actor.kind == AuditEvent.ActorKind.SYSTEM):
+        raise PermissionDenied
+    title = _clean_text(
+        title, field="title", limit=200, required=True, message=_("Give the work order a title.")
+    )
+    description = _clean_text(
+        description, field="description", limit=BODY_MAX, required=False, message=""
+    )
+    with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=incident.pk).first()
+        last = incident.sub_incidents.aggregate(last=Max("sequence"))["last"] or 0
+        sub_incident = SubIncident.objects.create(
+            incident=incident,
+            sequence=last + 1,
+            kind=SubIncident.Kind.EXTERNAL,
+            status=SubIncident.Status.OPEN,
+            phase=_phase_initial(),
+            title=title,
+            description=description,
+            created_by=actor.user if actor.user is not None and actor.user.pk else None,
+            reminders_on=False,
+        )
+        audit_record(
+            actor=actor,
+            verb=events.SUB_INCIDENT_CREATED,
+            obj=sub_incident,
+            changes={
+                "incident": {"old": None, "new": incident.public_id},
+                "kind": {"old": None, "new": sub_incident.kind},
+                "status": {"old": None, "new": sub_incident.status},
+            },
+        )
+        audit_record(
+            actor=actor,
+            verb=events.SUB_INCIDENT_CREATED,
+            obj=incident,
+            changes={"sub_incident": {"old": None, "new": sub_incident.number}},
+        )
+    return sub_incident
+
+
 def _notify_assignee(sub_incident: SubIncident, actor: Actor) -> None:
     user = sub_incident.assignee
     if user is None or (actor.user is not None and actor.user.pk == user.pk):

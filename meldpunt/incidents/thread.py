@@ -7,7 +7,8 @@ transaction. External messages reach the tenant; internal messages and notes
 never leave the back office.
 
 Who may call: staff actors, except ``tenant_reply_post``, which the tenant's
-personal link page calls with a link actor scoped to one incident.
+personal link page calls with a link actor scoped to one incident, and
+``intake_message_post``, which intake services (the repair wizard) call as the system.
 """
 
 from __future__ import annotations
@@ -288,6 +289,65 @@ def tenant_reply_post(
                 message=message,
                 uploaded_by=None,
                 uploaded_by_name=name,
+            )
+        _touch(incident, now)
+        if message is not None:
+            _refresh_search_text(incident)
+    return message
+
+
+def intake_message_post(
+    *,
+    actor: Actor,
+    incident: Incident,
+    author_name: str,
+    body: str = "",
+    uploads: Iterable[CleanUpload] = (),
+    visibility: str = Message.Visibility.EXTERNAL,
+) -> Message | None:
+    """What a tenant sent through an intake page (the repair wizard) onto ``incident``:
+    the text as a message from the tenant under the name they gave, and the photos
+    (with the message, or as files on their own when there is no text). Nobody is
+    notified. System actors only: the intake service vouches for the sender."""
+    if actor.kind != AuditEvent.ActorKind.SYSTEM:
+        raise PermissionDenied
+    if visibility not in Message.Visibility.values:
+        raise ValidationError({"visibility": _("Choose internal or external.")})
+    uploads = list(uploads)
+    body = _clean_body(body) if (body or "").strip() or not uploads else ""
+    author_name = (author_name or "").strip()[:160]
+    now = timezone.now()
+    with transaction.atomic():
+        _lock(incident)
+        message = None
+        if body:
+            message = Message.objects.create(
+                incident=incident,
+                kind=Message.Kind.MESSAGE,
+                visibility=visibility,
+                via=Message.Via.PORTAL,
+                author_name=author_name,
+                from_tenant=True,
+                body=body,
+            )
+            audit_record(
+                actor=actor,
+                verb=events.REPLY_RECEIVED,
+                obj=incident,
+                changes={
+                    "message": {"old": None, "new": message.public_id},
+                    "visibility": {"old": None, "new": visibility},
+                },
+            )
+        for upload in uploads:
+            _attachment_create(
+                actor=actor,
+                incident=incident,
+                upload=upload,
+                visibility=visibility,
+                message=message,
+                uploaded_by=None,
+                uploaded_by_name=author_name,
             )
         _touch(incident, now)
         if message is not None:

@@ -30,7 +30,7 @@ from meldpunt.intake.models import (
     TreeSnapshot,
 )
 
-_CACHE: dict[tuple[int, int], TreeView] = {}
+_CACHE: dict[tuple[int, object], TreeView] = {}
 _CACHE_MAX = 16
 
 
@@ -151,8 +151,12 @@ def snapshot_current(tree: QuestionTree) -> TreeSnapshot:
 
 
 def tree_view(snapshot: TreeSnapshot) -> TreeView:
-    """The snapshot ready for questions; built once per process for each revision."""
-    key = (snapshot.tree_id, snapshot.revision)
+    """The snapshot ready for questions; built once per process for each snapshot.
+
+    Snapshots never change once written; the time they were made is in the key
+    so a row id used again (SQLite after a rollback) never hits an old entry.
+    """
+    key = (snapshot.pk, snapshot.created_at)
     view = _CACHE.get(key)
     if view is None:
         if len(_CACHE) >= _CACHE_MAX:

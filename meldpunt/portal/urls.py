@@ -4,6 +4,7 @@ from meldpunt.portal import (
     incident_link_views,
     party_account_views,
     party_link_views,
+    repair_views,
     report_views,
     views,
 )
@@ -19,6 +20,19 @@ urlpatterns = [
         "incident/photos/<str:batch>/<int:upload_id>",
         report_views.report_photo,
         name="report_photo",
+    ),
+    path("repairment", repair_views.repair_intro, name="repair_intro"),
+    path("repairment/start", repair_views.repair_start, name="repair_start"),
+    path(
+        "repairment/<slug:public_id>/photos/<int:upload_id>",
+        repair_views.repair_photo,
+        name="repair_photo",
+    ),
+    path("repairment/<slug:public_id>/<slug:step>", repair_views.repair_step, name="repair_step"),
+    path(
+        "repairment/<slug:public_id>/<slug:step>/<slug:action>",
+        repair_views.repair_action,
+        name="repair_action",
     ),
     # Before the incident link's patterns: "m/r/…" is a report link, not a token "r".
     path("m/r/<str:token>/", report_views.report_link, name="report_link"),

@@ -60,7 +60,9 @@ def test_a_template_wins_over_an_action_code() -> None:
 
 def test_an_action_code_with_a_message_stops_with_it() -> None:
     action = message("Dit regelt u zelf.")
-    result = leaf_outcome(node=LEAF, template=None, action_code=action, unit_maintenance_forms=set())
+    result = leaf_outcome(
+        node=LEAF, template=None, action_code=action, unit_maintenance_forms=set()
+    )
     assert result.outcome is Outcome.ACTION_MESSAGE
     assert result.action_code is action
     assert result.stops
