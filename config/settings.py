@@ -9,8 +9,10 @@ database task queue and the local outbox.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
     "meldpunt.common",
     "meldpunt.organization",
     "meldpunt.accounts",
@@ -117,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "meldpunt.accounts.middleware.StaffAccessMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,6 +199,8 @@ CACHES = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every attempt on a locked account before a password is checked.
+    "meldpunt.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -221,9 +228,34 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins per address, and per login name or user (this also limits
+# guessing the codes of an authenticator app). Wrong passwords per account are
+# the lockout's job (below), so the per-name limit sits above it: it never
+# answers before the lock does. Attempts on a locked account are refused before
+# these limits count them (StaffAccountAdapter), so they cannot outlast a lock.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meldpunt"
+MFA_ADAPTER = "meldpunt.accounts.adapters.StaffMFAAdapter"
+# Administrators must sign in with an authenticator app (TOTP). Page tests that
+# sign administrators in directly switch it off; the security tests switch it on.
+MELDPUNT_ADMIN_MFA_REQUIRED = env_bool("MELDPUNT_ADMIN_MFA_REQUIRED", not TESTING)
+
+# Lockout (SPEC ACC-8): five wrong passwords in a row for one account (by
+# username or email, from any address) close it for 15 minutes. Attempts during
+# the lock are refused without being counted, so the lock ends on time; a
+# successful sign-in starts the count afresh; administrators can unlock.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "meldpunt.accounts.lockout.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "meldpunt.accounts.lockout.lockout_client_ip"
+AXES_LOCKOUT_CALLABLE = "meldpunt.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "login", "ip_address"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # its log lines mask the username and address anyway; locks are audited
 
 # Internationalisation: Dutch first, English and Norwegian Bokmål complete.
 LANGUAGE_CODE = "nl"
@@ -262,6 +294,18 @@ MELDPUNT_REPORTS_PER_CLIENT_PER_HOUR = env_int("MELDPUNT_REPORTS_PER_CLIENT_PER_
 MELDPUNT_REPORTS_PER_UNIT_PER_HOUR = env_int("MELDPUNT_REPORTS_PER_UNIT_PER_HOUR", 5)
 MELDPUNT_REPORT_MAX_REQUEST_BYTES = env_int("MELDPUNT_REPORT_MAX_REQUEST_BYTES", 40 * 1024 * 1024)
 MELDPUNT_TRUSTED_PROXY = env("MELDPUNT_TRUSTED_PROXY") or ""
+# The server's own addresses besides loopback: staff signing in from the server
+# itself are always let in, whatever address ranges their role has (SPEC ADM-IP).
+MELDPUNT_SERVER_ADDRESSES = env_list("MELDPUNT_SERVER_ADDRESSES", [])
+for _address in [MELDPUNT_TRUSTED_PROXY, *MELDPUNT_SERVER_ADDRESSES]:
+    try:
+        if _address:
+            ipaddress.ip_address(_address)
+    except ValueError as _error:
+        raise ImproperlyConfigured(
+            f"MELDPUNT_TRUSTED_PROXY and MELDPUNT_SERVER_ADDRESSES take IP addresses, "
+            f"not {_address!r}"
+        ) from _error
 
 # Outgoing mail: SMTP when MELDPUNT_SMTP_HOST is set, otherwise the console
 # (tests: memory). A provider back-end (django-anymail) via DJANGO_EMAIL_BACKEND.
@@ -378,7 +422,10 @@ SECURE_PROXY_SSL_HEADER = (
 )
 # HSTS preload is a promise to browser vendors that cannot quickly be undone;
 # an operator opts in with DJANGO_SECURE_HSTS_PRELOAD, so the check is silenced.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# axes.W006 asks to lock by address too: the lockout counts per account on
+# purpose (an attacker changing addresses is still stopped); the per-address
+# limit is allauth's ACCOUNT_RATE_LIMITS above.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "axes.W006"]
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from meldpunt.accounts import events  # noqa: F401  (declares event codes)
+        from axes.signals import user_locked_out
+
+        from meldpunt.accounts import checks, events  # noqa: F401  (event codes, system checks)
+        from meldpunt.accounts.lockout import record_lock
+
+        user_locked_out.connect(record_lock, dispatch_uid="meldpunt.accounts.record_lock")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.common.models import TimeStampedModel
 from meldpunt.people.phones import validate_e164
 
 
@@ -52,3 +55,34 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.is_active and self.role == StaffRole.ADMIN
+
+
+class StaffIpRange(TimeStampedModel):
+    """An address range staff of one role may sign in from (SPEC ADM-IP).
+
+    A role without ranges signs in from anywhere; a role with ranges only from
+    inside one of them (or from the server itself).
+    """
+
+    role = models.CharField(_("staff role"), max_length=10, choices=StaffRole.choices)
+    cidr = models.CharField(
+        _("address range"),
+        max_length=43,
+        help_text=_("In CIDR notation, e.g. 192.0.2.0/24 or 2001:db8::/32."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("staff address range")
+        verbose_name_plural = _("staff address ranges")
+        ordering = ["role", "cidr"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "cidr"], name="staff_ip_range_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.cidr}"
+
+    @property
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        return ipaddress.ip_network(self.cidr, strict=False)

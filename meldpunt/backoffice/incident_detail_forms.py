@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.accounts.models import StaffRole, User
@@ -19,7 +21,67 @@ def staff_users() -> QuerySet[User]:
     )
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class Rows:
+    """A queryset read at most once, however many fields offer it and however often
+    they are drawn: the incident page draws the staff in three selects (handler,
+    responsible, task assignee), and Django draws a required select twice (once to
+    decide on the ``required`` attribute)."""
+
+    def __init__(self, queryset: QuerySet[Any]) -> None:
+        self.queryset = queryset
+        self._rows: list[Any] | None = None
+
+    def _read(self) -> list[Any]:
+        if self._rows is None:
+            self._rows = list(self.queryset)
+        return self._rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
+class _RowsIterator(ModelChoiceIterator):
+    """The options of a ``RowsChoiceField``: its shared rows, not a fresh query."""
+
+    def __iter__(self) -> Iterator[Any]:
+        rows = self.field.rows
+        if rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in rows:
+            yield self.choice(obj)
+
+    def __len__(self) -> int:
+        rows = self.field.rows
+        if rows is None:
+            return super().__len__()
+        return len(rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self) -> bool:
+        rows = self.field.rows
+        if rows is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(len(rows))
+
+
+class RowsChoiceField(forms.ModelChoiceField):
+    """A model choice whose options come from ``offer(rows)``; submitted values are
+    still checked against the queryset."""
+
+    iterator = _RowsIterator
+    rows: Rows | None = None
+
+    def offer(self, queryset: QuerySet[Any], rows: Rows | None = None) -> None:
+        self.rows = rows if rows is not None else Rows(queryset)
+        self.queryset = queryset  # also hands the widget fresh choices
+
+
+class StaffChoiceField(RowsChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
 
@@ -89,16 +151,16 @@ class TaskForm(forms.Form):
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, staff: Rows | None = None, **kwargs: Any) -> None:
+        """``staff``: the staff rows of the page, shared with the status form."""
         kwargs.setdefault("prefix", "task")
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_users()  # type: ignore[attr-defined]
+        users = staff_users()
+        self.fields["assignee"].offer(users, staff if staff is not None else Rows(users))  # type: ignore[attr-defined]
 
 
 class StatusForm(forms.Form):
-    phase = forms.ModelChoiceField(
-        label=_("Phase"), queryset=Phase.objects.none(), empty_label=None
-    )
+    phase = RowsChoiceField(label=_("Phase"), queryset=Phase.objects.none(), empty_label=None)
     handler = StaffChoiceField(
         label=_("Handler"), queryset=User.objects.none(), required=False, empty_label=_("Nobody")
     )
@@ -115,12 +177,20 @@ class StatusForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, current_phase_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        current_phase_id: int | None = None,
+        staff: Rows | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``staff``: the staff rows of the page, shared with the task form."""
         kwargs.setdefault("prefix", "status")
         super().__init__(*args, **kwargs)
         # A phase taken out of use stays choosable for the incidents still in it.
         phases = Phase.objects.filter(Q(active=True) | Q(pk=current_phase_id))
-        self.fields["phase"].queryset = phases  # type: ignore[attr-defined]
+        self.fields["phase"].offer(phases)  # type: ignore[attr-defined]
         users = staff_users()
-        self.fields["handler"].queryset = users  # type: ignore[attr-defined]
-        self.fields["responsible"].queryset = users  # type: ignore[attr-defined]
+        staff = staff if staff is not None else Rows(users)
+        self.fields["handler"].offer(users, staff)  # type: ignore[attr-defined]
+        self.fields["responsible"].offer(users, staff)  # type: ignore[attr-defined]

@@ -23,9 +23,11 @@ from meldpunt.accounts.models import User
 from meldpunt.accounts.permissions import staff_required
 from meldpunt.backoffice.incident_detail_forms import (
     ComposerForm,
+    Rows,
     StatusForm,
     TaskForm,
     UploadForm,
+    staff_users,
 )
 from meldpunt.common.actors import Actor
 from meldpunt.common.uploads import file_response
@@ -56,6 +58,7 @@ def _context(
 ) -> dict[str, Any]:
     recipients = tenant_recipients(incident)
     timeline = incident_timeline(actor=actor, incident=incident)
+    staff = Rows(staff_users())  # read once for the task and the status form
     return {
         "incident": incident,
         "timeline": timeline,
@@ -74,18 +77,18 @@ def _context(
         "tenant_channels": [channel for channel, _address in recipients],
         "composer": forms.get("composer") or ComposerForm(),
         "upload_form": forms.get("upload_form") or UploadForm(),
-        "task_form": forms.get("task_form") or TaskForm(),
-        "status_form": forms.get("status_form") or _status_form(incident),
+        "task_form": forms.get("task_form") or TaskForm(staff=staff),
+        "status_form": forms.get("status_form") or _status_form(incident, staff=staff),
     }
 
 
-def _status_form(incident: Incident, data: Any = None) -> StatusForm:
+def _status_form(incident: Incident, data: Any = None, *, staff: Rows | None = None) -> StatusForm:
     initial = {
         "phase": incident.phase_id,
         "handler": incident.handler_id,
         "responsible": incident.responsible_id,
     }
-    return StatusForm(data, initial=initial, current_phase_id=incident.phase_id)
+    return StatusForm(data, initial=initial, current_phase_id=incident.phase_id, staff=staff)
 
 
 def _partials(request: HttpRequest, context: dict[str, Any], *names: str) -> str:

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from meldpunt.accounts.models import User
 from meldpunt.common.widgets import FastSelect
 from meldpunt.incidents.models import Category, Incident, Phase
-from meldpunt.incidents.selectors import IncidentFilters, Sort, Status
+from meldpunt.incidents.selectors import ComplexChoice, IncidentFilters, Sort, Status
 from meldpunt.people.models import Contact, Household
-from meldpunt.properties.models import CommonArea, Complex, Installation, Unit
+from meldpunt.properties.models import CommonArea, Installation, Unit
 
 LANGUAGE_CHOICES = [("nl", "Nederlands"), ("en", "English"), ("nb", "Norsk bokmål")]
 
@@ -81,7 +81,7 @@ class IncidentFilterForm(forms.Form):
         phases: Sequence[Phase],
         categories: Sequence[Category],
         staff: Sequence[User],
-        complexes: Sequence[Complex],
+        complexes: Sequence[ComplexChoice],
         suppliers: Sequence[Contact] = (),
         units: dict[str, Unit] | None = None,
         households: dict[str, Household] | None = None,

@@ -18,10 +18,10 @@ from meldpunt.backoffice.incident_detail_forms import StaffChoiceField, staff_us
 from meldpunt.common.uploads import PhotosField
 from meldpunt.common.widgets import FastSelect
 from meldpunt.incidents.models import Attachment, Incident, Message, Phase, SubIncident
+from meldpunt.incidents.selectors import ComplexChoice
 from meldpunt.incidents.sub_incident_selectors import WorkOrderFilters
 from meldpunt.incidents.sub_incidents import SubIncidentDraft
 from meldpunt.people.models import Contact
-from meldpunt.properties.models import Complex
 
 TEXTAREA = {"rows": 3}
 DATE = {"type": "date"}
@@ -200,6 +200,26 @@ class SubIncidentCreateForm(ServiceErrorsMixin, forms.Form):
         )
 
 
+class DraftSendForm(ServiceErrorsMixin, forms.Form):
+    """Choose the supplier of a draft work order (one the repair wizard prepared) and send it."""
+
+    contact = PartyChoiceField(
+        label=_("Supplier"),
+        queryset=Contact.objects.none(),
+        empty_label=_("Choose a supplier"),
+        error_messages={"required": _("Choose the supplier.")},
+    )
+    reminders_on = forms.BooleanField(
+        label=_("Remind the supplier until they answer"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.filter(
+            kind=Contact.Kind.SUPPLIER
+        ).order_by("name", "id")
+
+
 class MessageForm(ServiceErrorsMixin, forms.Form):
     visibility = forms.ChoiceField(
         label=_("Type"),
@@ -331,7 +351,7 @@ class WorkOrderFilterForm(forms.Form):
         self,
         *args: Any,
         suppliers: Sequence[Contact],
-        complexes: Sequence[Complex],
+        complexes: Sequence[ComplexChoice],
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("label_suffix", "")

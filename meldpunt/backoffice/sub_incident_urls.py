@@ -37,6 +37,11 @@ urlpatterns = [
         name="sub_incident_details",
     ),
     path(
+        "sub-incidents/<slug:public_id>/send/",
+        views.sub_incident_draft_send,
+        name="sub_incident_draft_send",
+    ),
+    path(
         "sub-incidents/<slug:public_id>/cancel/",
         views.sub_incident_cancel,
         name="sub_incident_cancel",

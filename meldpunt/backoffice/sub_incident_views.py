@@ -26,6 +26,7 @@ from meldpunt.backoffice.sub_incident_forms import (
     CancelForm,
     CompleteForm,
     DetailsForm,
+    DraftSendForm,
     FilesForm,
     MessageForm,
     PhaseForm,
@@ -179,6 +180,10 @@ def _context(actor: Actor, sub_incident: SubIncident, **forms: Form) -> dict[str
         "details_form": forms.get("details_form")
         or _details_form(sub_incident, staff_for_choice(actor=actor)),
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "send_form": forms.get("send_form") or DraftSendForm(),
+        "is_draft": sub_incident.is_work_order
+        and sub_incident.contact_id is None
+        and sub_incident.status == SubIncident.Status.OPEN,
         "complete_form": forms.get("complete_form") or CompleteForm(),
         "can_cancel": sub_incident.is_work_order
         and sub_incident.status not in (SubIncident.Status.CANCELLED, SubIncident.Status.COMPLETED),
@@ -350,6 +355,32 @@ def sub_incident_details(request: HttpRequest, public_id: str) -> HttpResponse:
         form=form,
         ok=ok,
         done=_("The details were saved."),
+    )
+
+
+@require_POST
+@staff_required()
+def sub_incident_draft_send(request: HttpRequest, public_id: str) -> HttpResponse:
+    actor = _actor(request)
+    sub_incident = sub_incident_get(actor=actor, public_id=public_id)
+    form = DraftSendForm(request.POST)
+    ok = form.is_valid() and _apply(
+        form,
+        lambda: services.work_order_draft_send(
+            actor=actor,
+            sub_incident=sub_incident,
+            contact=form.cleaned_data["contact"],
+            reminders_on=form.cleaned_data["reminders_on"],
+        ),
+    )
+    return _respond(
+        request,
+        actor,
+        sub_incident,
+        form_key="send_form",
+        form=form,
+        ok=ok,
+        done=_("The work order was sent to the supplier."),
     )
 
 

@@ -6,6 +6,7 @@ from meldpunt.backoffice import (
     incident_list_urls,
     message_template_views,
     outbox_views,
+    security_urls,
     sub_incident_urls,
     views,
 )
@@ -51,4 +52,6 @@ urlpatterns = [
     path("incidents/", include(incident_detail_urls)),
     path("", include(sub_incident_urls)),
     path("inbox/", include(inbox_urls)),
+    path("repair/", include("meldpunt.backoffice.repair_tree_urls")),
+    path("security/", include(security_urls)),
 ]

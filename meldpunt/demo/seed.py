@@ -48,6 +48,7 @@ from meldpunt.demo.content import (
 )
 from meldpunt.demo.incidents import seed_incidents
 from meldpunt.demo.plan import Plan, build_plan
+from meldpunt.demo.repair import seed_repair_wizard
 from meldpunt.incidents.models import Incident
 from meldpunt.organization.calendar import national_holidays
 from meldpunt.organization.features import FEATURES
@@ -464,6 +465,7 @@ def seed_demo() -> SeedSummary:
     units = _seed_stock(actor, plan, owners)
     _seed_tenancies(plan, units)
     seed_incidents()
+    seed_repair_wizard(actor)
     return summary()
 
 

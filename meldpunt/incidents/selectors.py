@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -85,6 +86,50 @@ def incidents_visible(*, actor: Actor) -> QuerySet[Incident]:
 
 def _is_plausible_public_id(value: object) -> bool:
     return isinstance(value, str) and 0 < len(value) <= PUBLIC_ID_MAX_LENGTH
+
+
+# ---------------------------------------------------------------- staff on incident rows
+
+# The people on an incident (handler, responsible, creator) come with the row as
+# one small subquery each, not as joins: with six or more joined tables
+# PostgreSQL spends 8-20 ms choosing a join order, many times what the query
+# then takes to run, on every list and incident page. A subquery is planned on
+# its own in a fraction of a millisecond and reads one user by primary key.
+_PERSON_PREFIX = "_person_"
+_PERSON_FIELDS = (
+    "id", "username", "first_name", "last_name", "email", "is_active", "is_staff",
+    "is_superuser", "role", "phone", "language",
+)  # fmt: skip
+
+
+def _with_people(incidents: QuerySet[Incident], *names: str) -> QuerySet[Incident]:
+    """Annotate each user foreign key in ``names`` as a JSON row (``_people_attached``
+    turns it back into a user)."""
+    row = JSONObject(**{name: name for name in _PERSON_FIELDS})
+    return incidents.annotate(
+        **{
+            f"{_PERSON_PREFIX}{name}": Subquery(
+                User.objects.filter(pk=OuterRef(f"{name}_id")).values(row=row)[:1]
+            )
+            for name in names
+        }
+    )
+
+
+def _people_attached(rows: list[Incident], *names: str) -> list[Incident]:
+    """Put the users read by ``_with_people`` in place, so ``incident.handler`` and
+    the like need no query. Fields left out of the JSON row (the password, dates)
+    load on first use, as deferred fields do."""
+    columns = [field.attname for field in User._meta.concrete_fields]
+    for row in rows:
+        for name in names:
+            data = row.__dict__.pop(f"{_PERSON_PREFIX}{name}", None)
+            if not isinstance(data, dict):
+                continue
+            loaded = [column for column in columns if column in data]
+            person = User.from_db(row._state.db, loaded, [data[column] for column in loaded])
+            Incident._meta.get_field(name).set_cached_value(row, person)  # type: ignore[union-attr]
+    return rows
 
 
 # ---------------------------------------------------------------- the list
@@ -189,10 +234,12 @@ def incident_page(
     tenant number candidate).
     """
     column, descending = _SORT_KEYS.get(sort, _SORT_KEYS[Sort.NEWEST])
-    incidents = (
+    incidents = _with_people(
         _filtered(actor, filters)
-        .select_related("phase", "category", "unit", "household", "handler", "responsible")
-        .defer("search_text", "description")
+        .select_related("phase", "category", "unit", "household")
+        .defer("search_text", "description"),
+        "handler",
+        "responsible",
     )
     after = _decode_cursor(cursor)
     if after is not None:
@@ -216,32 +263,31 @@ def incident_page(
         rows = rows[:size]
         last = rows[-1]
         next_cursor = _encode_cursor(getattr(last, column), last.pk)
-    return Page(items=rows, next_cursor=next_cursor, has_previous=after is not None)
+    return Page(
+        items=_people_attached(rows, "handler", "responsible"),
+        next_cursor=next_cursor,
+        has_previous=after is not None,
+    )
 
 
 def incident_get(*, actor: Actor, public_id: str) -> Incident:
-    """One incident with its phase, category, place, household and people loaded."""
+    """One incident with its phase, category, place, household and people loaded: one
+    query, and one more each for a common area or an installation when it has one."""
     if not _is_plausible_public_id(public_id):
         raise Http404
+    people = ("handler", "responsible", "created_by")
+    incidents = _with_people(
+        incidents_visible(actor=actor)
+        .select_related("phase", "category", "unit", "unit__complex", "household")
+        # Most incidents have neither: then these cost no query.
+        .prefetch_related("common_area", "installation"),
+        *people,
+    )
     try:
-        return (
-            incidents_visible(actor=actor)
-            .select_related(
-                "phase",
-                "category",
-                "unit",
-                "unit__complex",
-                "household",
-                "common_area",
-                "installation",
-                "handler",
-                "responsible",
-                "created_by",
-            )
-            .get(public_id=public_id)
-        )
+        incident = incidents.get(public_id=public_id)
     except Incident.DoesNotExist:
         raise Http404 from None
+    return _people_attached([incident], *people)[0]
 
 
 def incident_history(
@@ -273,13 +319,12 @@ def incident_history(
     incidents = Incident.objects.filter(condition)
     if exclude is not None:
         incidents = incidents.exclude(pk=exclude.pk)
-    return list(
-        incidents.select_related(
-            "phase", "category", "handler", "responsible", "unit", "common_area"
-        )
-        .defer("search_text")
-        .order_by("-created_at", "-pk")[:limit]
+    people = ("handler", "responsible")
+    incidents = _with_people(
+        incidents.select_related("phase", "category", "unit", "common_area").defer("search_text"),
+        *people,
     )
+    return _people_attached(list(incidents.order_by("-created_at", "-pk")[:limit]), *people)
 
 
 # ---------------------------------------------------------------- choices for forms
@@ -322,10 +367,30 @@ def suppliers_for_choice(*, actor: Actor) -> list[Contact]:
     )
 
 
-def complexes_for_choice(*, actor: Actor) -> list[Complex]:
+@dataclass(frozen=True, slots=True)
+class ComplexChoice:
+    """A complex as a filter offers it. Filters list every complex (hundreds), and
+    plain values cost a fraction of what model instances do."""
+
+    pk: int
+    public_id: str
+    code: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"  # as Complex.__str__
+
+
+def complex_choices() -> list[ComplexChoice]:
+    """Every complex by name, as choices. One query."""
+    rows = Complex.objects.order_by("name", "pk").values_list("pk", "public_id", "code", "name")
+    return [ComplexChoice(*row) for row in rows]
+
+
+def complexes_for_choice(*, actor: Actor) -> list[ComplexChoice]:
     if not actor.is_staff:
         return []
-    return list(Complex.objects.only("pk", "public_id", "code", "name").order_by("name", "pk"))
+    return complex_choices()
 
 
 def categories_managed(*, actor: Actor) -> list[Category]:

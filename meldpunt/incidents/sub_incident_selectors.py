@@ -25,11 +25,15 @@ from meldpunt.incidents.models import (
     SubIncidentAttachment,
     SubIncidentMessage,
 )
-from meldpunt.incidents.selectors import _decode_cursor, _encode_cursor
+from meldpunt.incidents.selectors import (
+    ComplexChoice,
+    _decode_cursor,
+    _encode_cursor,
+    complex_choices,
+)
 from meldpunt.organization.calendar import closed_days_between
 from meldpunt.organization.models import Organization
 from meldpunt.people.models import Contact
-from meldpunt.properties.models import Complex
 
 PAGE_SIZE = 50
 PUBLIC_ID_MAX_LENGTH = 24
@@ -266,7 +270,7 @@ def suppliers_for_filter(*, actor: Actor) -> list[Contact]:
     return parties_for_choice(actor=actor, kind=Contact.Kind.SUPPLIER)
 
 
-def complexes_for_filter(*, actor: Actor) -> list[Complex]:
+def complexes_for_filter(*, actor: Actor) -> list[ComplexChoice]:
     if not actor.is_staff:
         return []
-    return list(Complex.objects.order_by("name", "id"))
+    return complex_choices()

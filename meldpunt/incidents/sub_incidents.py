@@ -30,7 +30,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.functional import Promise
@@ -544,6 +545,68 @@ def work_order_draft_create(
             verb=events.SUB_INCIDENT_CREATED,
             obj=incident,
             changes={"sub_incident": {"old": None, "new": sub_incident.number}},
+        )
+    return sub_incident
+
+
+def work_order_draft_send(
+    *, actor: Actor, sub_incident: SubIncident, contact: Contact | None, reminders_on: bool = True
+) -> SubIncident:
+    """Send a draft work order to the supplier staff chose: from here on it is an
+    ordinary work order waiting for acceptance (link, reminders, status changes).
+
+    Only a draft (a work order without a supplier, status open) can be sent; a
+    second click finds it sent and changes nothing.
+    """
+    user = _require_staff(actor)
+    if contact is None:
+        raise ValidationError({"contact": _("Choose the supplier.")})
+    if contact.kind != Contact.Kind.SUPPLIER:
+        raise ValidationError({"contact": _("That contact is not a supplier.")})
+    if not party_recipients(contact):
+        raise ValidationError(
+            {
+                "contact": _(
+                    "This contact has no email address or mobile number, "
+                    "so the link cannot be sent."
+                )
+            }
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        sent = SubIncident.objects.filter(
+            pk=sub_incident.pk,
+            kind=SubIncident.Kind.EXTERNAL,
+            status=SubIncident.Status.OPEN,
+            contact__isnull=True,
+        ).update(
+            contact=contact,
+            status=SubIncident.Status.SENT,
+            sent_at=now,
+            reminders_on=reminders_on,
+            responsible=Coalesce(F("responsible"), Value(user.pk)),
+            updated_at=now,
+        )
+        if not sent:
+            raise ValidationError(_("This work order has already been sent."))
+        sub_incident.refresh_from_db()
+        sent_to = _notify_party(
+            sub_incident,
+            event=events.SUB_INCIDENT_CREATED,
+            template=_party_template(sub_incident, first=True),
+            dedupe_key=f"sub_incident:{sub_incident.public_id}:created",
+        )
+        if reminders_on:
+            _schedule_reminder(sub_incident, last_at=now)
+        audit_record(
+            actor=actor,
+            verb=events.SUB_INCIDENT_CHANGED,
+            obj=sub_incident,
+            changes={
+                "status": {"old": SubIncident.Status.OPEN, "new": SubIncident.Status.SENT},
+                "contact": {"old": None, "new": str(contact)},
+                "sent_to": {"old": None, "new": sent_to},
+            },
         )
     return sub_incident
 

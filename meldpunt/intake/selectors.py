@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.common.links import link_resolve
 from meldpunt.common.models import AccessLink
+from meldpunt.common.network import client_ip  # noqa: F401  (re-exported for the report form)
 from meldpunt.incidents.models import InboxReport
 from meldpunt.people.models import Household
 from meldpunt.properties.models import Unit
@@ -200,22 +201,6 @@ def unit_resolve(*, query: UnitQuery, country: str = "NL", today: date | None = 
 
 
 # ---------------------------------------------------------------- abuse protection
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The sender's address: REMOTE_ADDR, or the address the trusted proxy saw."""
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    proxy = settings.MELDPUNT_TRUSTED_PROXY
-    if proxy and remote == proxy:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        # The proxy appends the address it saw; earlier entries are the client's word.
-        if forwarded:
-            return forwarded[-1][:64]
-    return remote[:64]
 
 
 def client_ip_hash(ip: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -166,6 +167,42 @@ def test_the_page_runs_the_same_number_of_queries_for_3_and_30_messages(
         response = client_.get(page)
     assert response.text.count('data-testid="timeline-message"') == 30
     assert len(few.captured_queries) <= 25
+
+
+def test_the_page_reads_the_staff_and_the_phases_once_for_all_its_selects(
+    client_, incident, staff, make_staff
+):
+    """Handler, responsible and task assignee offer the same staff; one query serves
+    them, and the phase select is read once though Django looks at its options twice."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from meldpunt.incidents.models import Phase
+
+    def phases_in_use() -> list[Phase]:
+        return list(Phase.objects.filter(active=True))
+
+    make_staff(first_name="Piet", last_name="Jansen")
+    page = url("incident_detail", incident)
+    client_.get(page)
+    with CaptureQueriesContext(connection) as queries:
+        response = client_.get(page, **EN)
+    text = response.text
+    staff_lists = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "accounts_user"')
+    ]
+    phase_lists = [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "incidents_phase"')
+    ]
+    # The signed-in user, and the staff for the three selects.
+    assert len(staff_lists) == 2 and len(phase_lists) == 1
+    for name in ("status-handler", "status-responsible", "task-assignee"):
+        select = text[text.index(f'name="{name}"') :].split("</select>")[0]
+        assert ">Piet Jansen</option>" in select and ">Sanne de Boer</option>" in select
+    phase_tag = re.search(r'<select[^>]*name="status-phase"[^>]*>', text)
+    assert phase_tag is not None
+    phase_select = text[phase_tag.end() :].split("</select>")[0]
+    assert phase_select.count("<option") == len(phases_in_use())
 
 
 # ---------------------------------------------------------------- composer

@@ -22,13 +22,15 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from meldpunt.accounts.models import StaffRole, User
+from meldpunt.accounts.models import StaffIpRange, StaffRole, User
+from meldpunt.backoffice.tests.repair_world import repair_world_values
 from meldpunt.common.actors import Actor
 from meldpunt.common.links import link_issue
 from meldpunt.common.uploads import upload_clean
@@ -178,11 +180,113 @@ MATRIX: dict[str, Route] = {
     "backoffice:sub_incident_phase": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_details": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_cancel": Route(POST, STAFF, {"public_id": "sub_incident"}),
+    "backoffice:sub_incident_draft_send": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_complete": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_links_revoke": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_link_reissue": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:sub_incident_portal_access": Route(POST, STAFF, {"public_id": "sub_incident"}),
     "backoffice:work_order_list": Route(GET, STAFF),
+    # security: staff address ranges and locked accounts
+    "backoffice:security": Route(GET, ADMIN),
+    "backoffice:security_range_add": Route(POST, ADMIN),
+    "backoffice:security_range_remove": Route(POST, ADMIN, {"pk": "ip_range"}),
+    "backoffice:security_unlock": Route(POST, ADMIN, {"lock_id": "lock"}),
+    # the repair wizard's content and settings (administrators)
+    "backoffice:repair_trees": Route(GET, ADMIN),
+    "backoffice:repair_tree_create": Route(GET_POST, ADMIN),
+    "backoffice:repair_import": Route(GET_POST, ADMIN),
+    "backoffice:repair_load_shipped": Route(POST, ADMIN),
+    "backoffice:repair_settings": Route(GET_POST, ADMIN),
+    "backoffice:repair_maintenance_forms": Route(GET, ADMIN),
+    "backoffice:repair_maintenance_form_create": Route(GET_POST, ADMIN),
+    "backoffice:repair_maintenance_form_edit": Route(GET_POST, ADMIN, {"pk": "maintenance_form"}),
+    "backoffice:repair_maintenance_form_delete": Route(POST, ADMIN, {"pk": "maintenance_form"}),
+    "backoffice:repair_tree": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_edit": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_default": Route(POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_import": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_export_json": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_export_xlsx": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_preview": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tree_analytics": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_node_create": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_node_edit": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_node"},
+        foreign={"pk": "other_repair_node"},
+    ),
+    "backoffice:repair_node_add": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_node"},
+        foreign={"pk": "other_repair_node"},
+    ),
+    "backoffice:repair_node_delete": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_node"},
+        foreign={"pk": "other_repair_node"},
+    ),
+    "backoffice:repair_node_preview": Route(
+        GET,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_node"},
+        foreign={"pk": "other_repair_node"},
+    ),
+    "backoffice:repair_templates": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_template_create": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_template_edit": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_template"},
+        foreign={"pk": "other_repair_template"},
+    ),
+    "backoffice:repair_template_delete": Route(
+        POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_template"},
+        foreign={"pk": "other_repair_template"},
+    ),
+    "backoffice:repair_tips": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tip_create": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_tip_edit": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_tip"},
+        foreign={"pk": "other_repair_tip"},
+    ),
+    "backoffice:repair_tip_delete": Route(
+        POST, ADMIN, {"tree": "repair_tree", "pk": "repair_tip"}, foreign={"pk": "other_repair_tip"}
+    ),
+    "backoffice:repair_causes": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_cause_create": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_cause_edit": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_cause"},
+        foreign={"pk": "other_repair_cause"},
+    ),
+    "backoffice:repair_cause_delete": Route(
+        POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_cause"},
+        foreign={"pk": "other_repair_cause"},
+    ),
+    "backoffice:repair_action_codes": Route(GET, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_action_code_create": Route(GET_POST, ADMIN, {"tree": "repair_tree"}),
+    "backoffice:repair_action_code_edit": Route(
+        GET_POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_action_code"},
+        foreign={"pk": "other_repair_action_code"},
+    ),
+    "backoffice:repair_action_code_delete": Route(
+        POST,
+        ADMIN,
+        {"tree": "repair_tree", "pk": "repair_action_code"},
+        foreign={"pk": "other_repair_action_code"},
+    ),
     # the tenant's personal link pages
     "portal:incident_link": Route(GET, LINK, {"token": "token"}),
     "portal:incident_link_reply": Route(POST, LINK, {"token": "token"}),
@@ -335,6 +439,17 @@ def world(organization, place, phases, settings, tmp_path) -> World:
         )
 
     sub_incident, other_sub_incident = work_order(incident), work_order(other)
+    ip_range = StaffIpRange.objects.create(role=StaffRole.AGENT, cidr="198.51.100.0/24")
+    lock = AccessAttempt.objects.create(
+        username="locked.out",
+        ip_address="198.51.100.9",
+        user_agent="matrix",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="*/*",
+        path_info="/accounts/login/",
+    )
     others_view = SavedView.objects.create(user=owner_of_others, name="Van een ander", query="")
     return World(
         owner_of_others=owner_of_others,
@@ -362,6 +477,9 @@ def world(organization, place, phases, settings, tmp_path) -> World:
             "sub_incident": sub_incident.public_id,
             "sub_file": sub_file(sub_incident, "werk.png").public_id,
             "other_sub_file": sub_file(other_sub_incident, "ander-werk.png").public_id,
+            **repair_world_values(),
+            "ip_range": ip_range.pk,
+            "lock": lock.pk,
         },
     )
 
@@ -453,7 +571,11 @@ def _foreign_cases() -> list[tuple[str, str]]:
     for name, route in sorted(MATRIX.items()):
         if not route.foreign:
             continue
-        visitors = ["anonymous"] if route.who == LINK else [StaffRole.AGENT, ADMIN]
+        if route.who == LINK:
+            visitors = ["anonymous"]
+        else:
+            # An agent never gets past an administrators' page (403), so only admins probe it.
+            visitors = [ADMIN] if route.who == ADMIN else [StaffRole.AGENT, ADMIN]
         cases.extend((name, visitor) for visitor in visitors)
     return cases
 

@@ -51,6 +51,7 @@ WRITES = [
     "sub_incident_complete",
     "sub_incident_links_revoke",
     "sub_incident_link_reissue",
+    "sub_incident_draft_send",
 ]
 
 

@@ -13,6 +13,7 @@ from meldpunt.accounts.models import StaffRole, User
 from meldpunt.common.models import AuditEvent
 from meldpunt.demo.plan import build_plan
 from meldpunt.demo.seed import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from meldpunt.intake.models import QuestionTree, RepairSettings, RepairTemplate, TreeNode
 from meldpunt.organization.models import FeatureToggle, Organization
 from meldpunt.people.models import Contact, Household, HouseholdRole, Person
 from meldpunt.people.phones import is_mobile, normalize_phone
@@ -46,6 +47,9 @@ def _counts():
         Contract,
         ContractLine,
         UnitType,
+        QuestionTree,
+        TreeNode,
+        RepairTemplate,
     )
     counts = {model.__name__: model.objects.count() for model in models}
     counts["CommonAreaUnits"] = CommonArea.units.through.objects.count()
@@ -118,6 +122,11 @@ def test_seed_creates_a_complete_demo_organization():
     assert organization.opening_hours.count() == 5
     assert organization.closed_days.count() >= 3
     assert not organization.feature_toggles.filter(enabled=False).exists()
+
+    tree = QuestionTree.objects.get(is_default=True)
+    assert tree.nodes.filter(children__isnull=True).count() >= 250
+    assert RepairTemplate.objects.filter(tree=tree, code="tap-leaking").exists()
+    assert RepairSettings.objects.get().anonymous_enabled
 
     assert Complex.objects.count() == 3
     assert BuildingBlock.objects.count() >= 3

@@ -13,7 +13,13 @@ from meldpunt.common.actors import Actor
 from meldpunt.incidents import selectors
 from meldpunt.incidents.models import Incident, SavedView
 from meldpunt.incidents.selectors import IncidentFilters, Sort, Status
-from tests.factories import CommonAreaFactory, HouseholdFactory, UnitFactory
+from tests.factories import (
+    CommonAreaFactory,
+    ComplexFactory,
+    HouseholdFactory,
+    InstallationFactory,
+    UnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -227,6 +233,71 @@ def test_history_lists_earlier_incidents_of_the_unit_and_the_tenant(
         assert history[0].handler == solver and history[0].phase.is_closed
     assert by_unit in history and by_household in history
     assert selectors.incident_history(unit=None, household=None) == []
+
+
+def test_incident_get_loads_people_and_places_in_one_query_each(
+    staff_actor, make_incident, place, make_staff, categories, django_assert_num_queries
+):
+    creator = make_staff(first_name="Cor", last_name="Maker", email="cor@example.test")
+    incident = make_incident(
+        unit=place.unit,
+        household=place.household,
+        category=categories["Repair"],
+        handler=staff_actor.user,
+        responsible=creator,
+        created_by=creator,
+    )
+    # One query: the people come with the row, and no common area or installation is set.
+    with django_assert_num_queries(1):
+        found = selectors.incident_get(actor=staff_actor, public_id=incident.public_id)
+        assert found.handler == staff_actor.user
+        assert found.handler.get_full_name() == "Sanne de Boer"
+        assert (found.responsible.email, found.created_by.username) == (
+            creator.email,
+            creator.username,
+        )
+        assert str(found.unit.complex) == "VOG Vogelwijk" and found.household == place.household
+        assert found.common_area is None and found.installation is None
+    # What the row leaves out loads when it is used, as deferred fields do.
+    assert found.handler.date_joined == staff_actor.user.date_joined
+
+
+def test_incident_get_loads_a_common_area_and_an_installation(
+    staff_actor, make_incident, place, django_assert_num_queries
+):
+    area = CommonAreaFactory(complex=place.complex, name="Trappenhuis B")
+    installation = InstallationFactory(unit=place.unit, name="CV-ketel zolder")
+    incident = make_incident(common_area=area, installation=installation)
+    with django_assert_num_queries(3):
+        found = selectors.incident_get(actor=staff_actor, public_id=incident.public_id)
+        assert found.common_area == area and found.installation == installation
+        assert found.handler is None and found.responsible is None
+
+
+def test_list_rows_bring_their_people_without_a_query_per_row(
+    staff_actor, make_incident, make_staff, django_assert_num_queries
+):
+    people = [make_staff(first_name=f"Mens{n}", last_name="Test") for n in range(4)]
+    for number in range(12):
+        make_incident(handler=people[number % 4], responsible=people[(number + 1) % 4])
+    make_incident(title="nobody")
+    with django_assert_num_queries(1):
+        page = selectors.incident_page(actor=staff_actor, filters=IncidentFilters())
+        names = {
+            (i.handler.get_full_name(), i.responsible.get_full_name())
+            for i in page.items
+            if i.handler is not None
+        }
+        assert next(i for i in page.items if i.title == "nobody").handler is None
+    assert len(names) == 4 and all(name.endswith(" Test") for pair in names for name in pair)
+
+
+def test_complex_choices_are_every_complex_by_name(staff_actor, place):
+    ComplexFactory(code="AAA", name="Aalscholver")
+    choices = selectors.complexes_for_choice(actor=staff_actor)
+    assert [str(choice) for choice in choices] == ["AAA Aalscholver", "VOG Vogelwijk"]
+    assert choices[1].pk == place.complex.pk and choices[1].public_id == place.complex.public_id
+    assert selectors.complexes_for_choice(actor=Actor(kind="tenant")) == []
 
 
 def test_history_is_bounded(make_incident, place):
