@@ -22,8 +22,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,31 @@ def _claim(wizard: RepairWizard, now: datetime) -> None:
     wizard.refresh_from_db()
 
 
+def _check_unit_limit(wizard: RepairWizard, now: datetime) -> None:
+    """Anonymous requests for one home are limited per hour, like reports on the public
+    form; the check runs inside the sending transaction, one home at a time on
+    PostgreSQL, so parallel sends cannot all pass it. Tenants signed in are not limited."""
+    if wizard.mode != RepairWizard.Mode.ANONYMOUS or wizard.unit_id is None:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                [f"repair-unit:{wizard.unit_id}"],
+            )
+    recent = RepairRequest.objects.filter(
+        unit_id=wizard.unit_id, created_at__gte=now - timedelta(hours=1)
+    ).count()
+    if recent >= settings.MELDPUNT_REPORTS_PER_UNIT_PER_HOUR:
+        raise ValidationError(
+            _(
+                "We received several requests about this home in the last hour already. "
+                "Please wait an hour or call us. What you filled in is still here."
+            ),
+            code="unit_limit",
+        )
+
+
 def wizard_submit(
     *,
     wizard: RepairWizard,
@@ -153,6 +179,7 @@ def wizard_submit(
     repair_settings = repair_settings_current()
     with transaction.atomic():
         _claim(wizard, now)
+        _check_unit_limit(wizard, now)
         if language in ("nl", "en", "nb") and language != wizard.language:
             # The tenant switched languages on the way: messages follow the last one.
             wizard.language = language

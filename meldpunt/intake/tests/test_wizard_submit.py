@@ -362,6 +362,19 @@ def test_two_sends_make_one_request(walk: WizardWalk):
     assert Incident.objects.count() == 1 and RepairRequest.objects.count() == 1
 
 
+def test_anonymous_requests_for_one_home_are_limited_per_hour(walk: WizardWalk, settings):
+    settings.MELDPUNT_REPORTS_PER_UNIT_PER_HOUR = 2
+    for _ in range(2):
+        wizard_submit(wizard=walk.ready(), identity=WizardIdentity.anonymous())
+    third = walk.ready()
+    with pytest.raises(ValidationError) as refused:
+        wizard_submit(wizard=third, identity=WizardIdentity.anonymous())
+    assert "several requests about this home" in " ".join(refused.value.messages)
+    third.refresh_from_db()
+    assert third.status == RepairWizard.Status.ACTIVE  # nothing typed is lost
+    assert RepairRequest.objects.count() == 2
+
+
 def test_sending_an_unfinished_pass_is_refused_and_leaves_it_open(walk: WizardWalk):
     wizard = walk.confirmed()
     with pytest.raises(ValidationError):
