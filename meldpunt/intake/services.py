@@ -166,7 +166,18 @@ def _staff_link(report: InboxReport) -> str:
     return absolute_url(reverse("backoffice:inbox_detail", kwargs={"public_id": report.public_id}))
 
 
-def _notify_staff(report: InboxReport, reference: str) -> None:
+def staff_new_notify(
+    *,
+    event: str,
+    reference: str,
+    title: str,
+    address: str,
+    category: Category | None,
+    link: str,
+    dedupe: str,
+) -> None:
+    """Tell the staff who asked for new incidents (by email or WhatsApp, in their language)
+    that something new came in: a report in the inbox or a repair request."""
     users = (
         User.objects.filter(
             is_active=True,
@@ -179,27 +190,39 @@ def _notify_staff(report: InboxReport, reference: str) -> None:
     )
     for user in users:
         language = user.language or "nl"
-        category = ""
-        if report.category is not None:
-            category = getattr(report.category, f"name_{language}", "") or report.category.name_nl
+        category_name = ""
+        if category is not None:
+            category_name = getattr(category, f"name_{language}", "") or category.name_nl
         context = {
             "incident_number": reference,
-            "incident_title": report.subject,
-            "address": str(report.unit) if report.unit else "",
-            "category": category,
-            "link": _staff_link(report),
+            "incident_title": title,
+            "address": address,
+            "category": category_name,
+            "link": link,
         }
         for channel in staff_channels(user=user, topic=StaffPreference.Topic.NEW_INCIDENT):
             notification_queue(
-                event=incident_events.INBOX_REPORT_RECEIVED,
+                event=event,
                 template=STAFF_TEMPLATE,
                 recipient=user.email if channel == Channel.EMAIL else user.phone,
                 channel=channel,
                 context=context,
-                dedupe_key=f"inbox_report:{report.public_id}:received:staff:{user.pk}:{channel}",
+                dedupe_key=f"{dedupe}:staff:{user.pk}:{channel}",
                 recipient_name=user.get_full_name() or user.get_username(),
                 language=language,
             )
+
+
+def _notify_staff(report: InboxReport, reference: str) -> None:
+    staff_new_notify(
+        event=incident_events.INBOX_REPORT_RECEIVED,
+        reference=reference,
+        title=report.subject,
+        address=str(report.unit) if report.unit else "",
+        category=report.category,
+        link=_staff_link(report),
+        dedupe=f"inbox_report:{report.public_id}:received",
+    )
 
 
 def public_report_submit(

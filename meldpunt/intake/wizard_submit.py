@@ -25,13 +25,16 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.common.audit import audit_record
+from meldpunt.common.links import absolute_url
+from meldpunt.incidents import events as incident_events
 from meldpunt.incidents.models import Category, Incident, Message
-from meldpunt.incidents.services import category_create, incident_create
+from meldpunt.incidents.services import category_create, incident_address, incident_create
 from meldpunt.incidents.sub_incidents import work_order_draft_create
 from meldpunt.incidents.thread import intake_message_post
 from meldpunt.intake import events
@@ -44,7 +47,7 @@ from meldpunt.intake.models import (
     WizardEvent,
 )
 from meldpunt.intake.repair_tree import text
-from meldpunt.intake.services import pending_uploads_take
+from meldpunt.intake.services import pending_uploads_take, staff_new_notify
 from meldpunt.intake.wizard import (
     WIZARD_ACTOR,
     Step,
@@ -311,6 +314,17 @@ def _new_request(
             title=fields["path"][:200],
             description=fields["template_description"],
         )
+    staff_new_notify(
+        event=incident_events.INCIDENT_CREATED,
+        reference=str(incident.pk),
+        title=incident.title,
+        address=incident_address(incident),
+        category=incident.category,
+        link=absolute_url(
+            reverse("backoffice:incident_detail", kwargs={"public_id": incident.public_id})
+        ),
+        dedupe=f"incident:{incident.public_id}:repair_request",
+    )
     audit_record(
         actor=WIZARD_ACTOR,
         verb=events.REPAIR_REQUEST_SUBMITTED,

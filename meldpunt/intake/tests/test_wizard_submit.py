@@ -43,7 +43,7 @@ from meldpunt.intake.wizard_submit import (
     wizard_preference_save,
     wizard_submit,
 )
-from meldpunt.notifications.models import OutboxMessage
+from meldpunt.notifications.models import OutboxMessage, StaffPreference
 from meldpunt.organization.models import Organization
 from meldpunt.people.models import Household
 from tests.factories import CommonAreaFactory, HouseholdFactory
@@ -360,6 +360,21 @@ def test_two_sends_make_one_request(walk: WizardWalk):
     with pytest.raises(WizardClosed):
         wizard_submit(wizard=second_tab, identity=WizardIdentity.anonymous())
     assert Incident.objects.count() == 1 and RepairRequest.objects.count() == 1
+
+
+def test_staff_who_asked_for_new_incidents_are_told_of_a_request(walk: WizardWalk, make_staff):
+    wants = make_staff(email="wants@example.org", language="en")
+    StaffPreference.objects.create(
+        user=wants, topic=StaffPreference.Topic.NEW_INCIDENT, by_email=True, by_whatsapp=False
+    )
+    make_staff(email="quiet@example.org")
+    submitted = wizard_submit(wizard=walk.ready(), identity=WizardIdentity.anonymous())
+    rows = list(OutboxMessage.objects.filter(template="staff.incident_new"))
+    assert [row.recipient for row in rows] == ["wants@example.org"]
+    assert rows[0].context["incident_number"] == str(submitted.incident.pk)
+    assert (
+        rows[0].context["link"].endswith(f"/backoffice/incidents/{submitted.incident.public_id}/")
+    )
 
 
 def test_anonymous_requests_for_one_home_are_limited_per_hour(walk: WizardWalk, settings):
