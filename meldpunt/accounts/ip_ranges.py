@@ -88,6 +88,10 @@ def address_in_ranges(address: IPAddress | None, networks: tuple[IPNetwork, ...]
 
 
 def staff_address_allowed(*, role: str, address: IPAddress | None) -> bool:
+    # The server itself is always let in: decided before the ranges are read, so
+    # requests from this machine never depend on the cache.
+    if address is not None and is_server_address(address):
+        return True
     return address_in_ranges(address, ranges_by_role().get(role, ()))
 
 

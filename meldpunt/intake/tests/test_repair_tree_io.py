@@ -505,9 +505,9 @@ def test_the_messages_are_translated():
     _mutate_children_with_template(data)
     with translation.override("nl"):
         messages = _errors(data)
-    # Until the catalogues are compiled Dutch may equal English; the message is built
-    # through gettext either way, with the place in front.
-    assert messages[0].startswith("node 'kitchen-tap': ")
+    # The place comes first, then the problem, both in Dutch.
+    assert messages[0].startswith("keuze 'kitchen-tap': ")
+    assert "sjabloon" in messages[0]
 
 
 @pytest.mark.parametrize("data", [[], "tree", None, {"format": "meldpunt.repair-tree"}])
