@@ -46,8 +46,12 @@ class Rows:
 class _RowsIterator(ModelChoiceIterator):
     """The options of a ``RowsChoiceField``: its shared rows, not a fresh query."""
 
+    @property
+    def rows(self) -> Rows | None:
+        return getattr(self.field, "rows", None)
+
     def __iter__(self) -> Iterator[Any]:
-        rows = self.field.rows
+        rows = self.rows
         if rows is None:
             yield from super().__iter__()
             return
@@ -57,13 +61,13 @@ class _RowsIterator(ModelChoiceIterator):
             yield self.choice(obj)
 
     def __len__(self) -> int:
-        rows = self.field.rows
+        rows = self.rows
         if rows is None:
             return super().__len__()
         return len(rows) + (1 if self.field.empty_label is not None else 0)
 
     def __bool__(self) -> bool:
-        rows = self.field.rows
+        rows = self.rows
         if rows is None:
             return super().__bool__()
         return self.field.empty_label is not None or bool(len(rows))
