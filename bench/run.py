@@ -336,7 +336,7 @@ def print_scale(scale: Scale, args: argparse.Namespace) -> None:
 
 
 def targets(scale: Scale) -> list[tuple[str, bool, str]]:
-    """The issue's targets for one scale: (target, met, what misses it)."""
+    """The benchmark targets for one scale: (target, met, what misses it)."""
     floor = next(r for r in scale.rows if r.key == "floor").rps or 1.0
     staff = [r for r in scale.rows if r.staff]
 
