@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "meldpunt.people",
     "meldpunt.properties",
     "meldpunt.tenancy",
+    "meldpunt.interactions",
     "meldpunt.notifications",
     "meldpunt.intake",
     "meldpunt.incidents",

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
 from meldpunt.backoffice import (
+    account_urls,
+    household_urls,
     inbox_urls,
     incident_detail_urls,
     incident_list_urls,
@@ -54,4 +56,6 @@ urlpatterns = [
     path("inbox/", include(inbox_urls)),
     path("repair/", include("meldpunt.backoffice.repair_tree_urls")),
     path("security/", include(security_urls)),
+    path("households/", include(household_urls)),
+    path("accounts/", include(account_urls)),
 ]

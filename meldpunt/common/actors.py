@@ -26,12 +26,31 @@ class Actor:
         return cls(kind=AuditEvent.ActorKind.STAFF, user=user, label=user.get_username())
 
     @classmethod
+    def tenant(cls, user: User) -> Actor:
+        """A tenant acting through their own portal account."""
+        return cls(kind=AuditEvent.ActorKind.TENANT, user=user, label=user.get_username())
+
+    @classmethod
+    def agent_as_tenant(cls, agent: User, *, tenant_number: str) -> Actor:
+        """An agent acting in the portal as a household (SPEC ADM-KCC): the agent is
+        the one recorded, with whom they acted for."""
+        return cls(
+            kind=AuditEvent.ActorKind.AGENT_AS_TENANT,
+            user=agent,
+            label=f"{agent.get_username()} → {tenant_number}",
+        )
+
+    @classmethod
     def system(cls, label: str = "system") -> Actor:
         return cls(kind=AuditEvent.ActorKind.SYSTEM, label=label)
 
     @property
     def is_staff(self) -> bool:
         return self.kind == AuditEvent.ActorKind.STAFF and self.user is not None
+
+    @property
+    def is_agent_as_tenant(self) -> bool:
+        return self.kind == AuditEvent.ActorKind.AGENT_AS_TENANT
 
     @property
     def role(self) -> str:

@@ -106,6 +106,78 @@ _SAMPLE_WORK_ORDER: dict[str, Promise | str] = {
 }
 _SAMPLE_MESSAGE = _("Could you come on Thursday morning instead? The tenant is home then.")
 
+_ACCOUNT_USERNAME = _("Username of the portal account")
+_SAMPLE_LINK = "https://meldpunt.example.org/portal/confirm/Mg4kR7tQ2xWp/"
+
+# The tenant's portal account (SPEC ACC-2, ACC-7, ACC-9, ACC-11, POR-4, POR-5).
+ACCOUNT_KINDS: tuple[MessageKind, ...] = (
+    MessageKind(
+        key="tenant.account_confirm",
+        audience=Audience.TENANT,
+        label=_("Confirm your portal account"),
+        description=_(
+            "Sent after a tenant made a portal account; the account works once the link is clicked."
+        ),
+        variables={
+            "link": _("Link that confirms the email address"),
+            "username": _ACCOUNT_USERNAME,
+        },
+        sample={"link": _SAMPLE_LINK, "username": "fam.jansen"},
+        channels=("email",),
+    ),
+    MessageKind(
+        key="tenant.password_reset",
+        audience=Audience.TENANT,
+        label=_("Choose a new password"),
+        description=_("Sent when somebody asks for a new password for a portal account."),
+        variables={"link": _("Link to choose a new password"), "username": _ACCOUNT_USERNAME},
+        sample={"link": _SAMPLE_LINK, "username": "fam.jansen"},
+        channels=("email",),
+    ),
+    MessageKind(
+        key="tenant.password_changed",
+        audience=Audience.TENANT,
+        label=_("Password changed"),
+        description=_("Confirms that the password of a portal account was changed."),
+        variables={"username": _ACCOUNT_USERNAME},
+        sample={"username": "fam.jansen"},
+        channels=("email",),
+    ),
+    MessageKind(
+        key="tenant.email_change_confirm",
+        audience=Audience.TENANT,
+        label=_("Confirm your new email address"),
+        description=_(
+            "Sent to the new address when a tenant changes their email address; the old "
+            "address stays in use until the link is clicked."
+        ),
+        variables={
+            "link": _("Link that confirms the new address"),
+            "new_email": _("New email address"),
+        },
+        sample={"link": _SAMPLE_LINK, "new_email": "jansen@example.org"},
+        channels=("email",),
+    ),
+    MessageKind(
+        key="tenant.phone_changed",
+        audience=Audience.TENANT,
+        label=_("Phone number changed"),
+        description=_("Confirms a changed phone number, to the email address in use."),
+        variables={"new_phone": _("New phone number")},
+        sample={"new_phone": "06 12345678"},
+        channels=("email",),
+    ),
+    MessageKind(
+        key="tenant.address_changed",
+        audience=Audience.TENANT,
+        label=_("Correspondence address changed"),
+        description=_("Confirms a changed correspondence address and states the new one."),
+        variables={"new_address": _("New correspondence address")},
+        sample={"new_address": "Lindelaan 12B, 3512 AB Utrecht"},
+        channels=("email",),
+    ),
+)
+
 KINDS: tuple[MessageKind, ...] = (
     MessageKind(
         key="test_message",
@@ -319,6 +391,7 @@ KINDS: tuple[MessageKind, ...] = (
         },
         channels=("email", "whatsapp"),
     ),
+    *ACCOUNT_KINDS,
 )
 
 MESSAGE_KINDS: dict[str, MessageKind] = {kind.key: kind for kind in KINDS}

@@ -13,6 +13,16 @@ from meldpunt.organization.features import FEATURE_CHOICES
 from meldpunt.organization.theme import validate_colours
 
 
+class PasswordPolicy(models.TextChoices):
+    """SPEC C-1: "modern" is OWASP ASVS 5.0 level 2, "classic" the composition rule."""
+
+    MODERN = "modern", _("Modern: at least 12 characters, no composition rules")
+    CLASSIC = (
+        "classic",
+        _("Classic: at least 8 characters with upper and lower case, digit, symbol"),
+    )
+
+
 class Organization(TimeStampedModel):
     class Country(models.TextChoices):
         NETHERLANDS = "NL", _("Netherlands")
@@ -73,6 +83,36 @@ class Organization(TimeStampedModel):
         _("reminders per work order at most"),
         default=5,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+
+    # Tenant accounts and the portal (SPEC ACC-6, C-1, C-3, POR-1, ADM-SET).
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("portal session ends after idle (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(30)],
+        help_text=_("Between 5 and 30 minutes."),
+    )
+    stay_logged_in_days = models.PositiveSmallIntegerField(
+        _("“stay logged in” lasts (days of inactivity)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("Between 1 and 30 days."),
+    )
+    password_policy = models.CharField(
+        _("password rules"),
+        max_length=10,
+        choices=PasswordPolicy.choices,
+        default=PasswordPolicy.MODERN,
+    )
+    activation_code_days = models.PositiveSmallIntegerField(
+        _("activation codes valid for (days)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    welcome_text = models.TextField(
+        _("welcome text"),
+        blank=True,
+        help_text=_("Shown on the portal home page at a tenant's first login. Limited markup."),
     )
 
     class Meta:

@@ -60,6 +60,12 @@ class HouseholdRole(models.Model):
         return self.name
 
 
+class AccountStatus(models.TextChoices):
+    NONE = "none", _("No account")
+    CREATED = "created", _("Created, not confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
 class Household(Address, PublicModel):
     """Everyone living under one contract account; the address is for correspondence."""
 
@@ -67,12 +73,23 @@ class Household(Address, PublicModel):
     name = models.CharField(_("name"), max_length=160)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_e164])
+    # Kept in step with the household's portal account on every account event
+    # (SPEC ACC-12, ADM-SYNC) so the back office filters on one indexed column.
+    account_status = models.CharField(
+        _("portal account"),
+        max_length=12,
+        choices=AccountStatus.choices,
+        default=AccountStatus.NONE,
+    )
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["name", "id"], name="household_name_idx")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="household_name_idx"),
+            models.Index(fields=["account_status", "name", "id"], name="household_account_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tenant_number})"

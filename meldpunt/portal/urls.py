@@ -1,7 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from meldpunt.portal import (
+    account_urls,
+    activation_urls,
     incident_link_views,
+    maintenance_urls,
+    mine_urls,
     party_account_views,
     party_link_views,
     repair_views,
@@ -12,6 +16,11 @@ from meldpunt.portal import (
 app_name = "portal"
 urlpatterns = [
     path("", views.landing, name="landing"),
+    # The tenant portal: signing in, the account, the tenant's own pages.
+    path("portal/", include(account_urls)),
+    path("portal/", include(activation_urls)),
+    path("portal/", include(mine_urls)),
+    path("portal/", include(maintenance_urls)),
     path("incident", report_views.report_form, name="report_form"),
     path("incident/send", report_views.report_submit, name="report_submit"),
     path("incident/sent", report_views.report_sent, name="report_sent"),
