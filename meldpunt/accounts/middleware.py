@@ -28,6 +28,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from meldpunt.accounts.account_admin import blocked_session_end
 from meldpunt.accounts.ip_ranges import staff_request_allowed
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.services import staff_session_end
@@ -85,6 +86,10 @@ class StaffAccessMiddleware:
         if not (user.is_authenticated and user.is_active):
             return None
         assert isinstance(user, User)
+        if blocked_session_end(request):
+            messages.error(request, _("Your account is blocked. Contact us to have it unblocked."))
+            login_page = "portal:login" if user.is_tenant else "account_login"
+            return _redirect(request, reverse(login_page))
         if user.role in StaffRole.values and not staff_request_allowed(request, role=user.role):
             staff_session_end(user=user, address=client_address(request))
             logout(request)

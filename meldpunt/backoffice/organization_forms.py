@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.backoffice.incident_forms import ServiceErrors
-from meldpunt.organization.models import Organization
+from meldpunt.organization.models import Organization, PasswordPolicy
 from meldpunt.organization.services import (
     DUPLICATE_WINDOW_MAX_HOURS,
     DUPLICATE_WINDOW_MIN_HOURS,
@@ -113,5 +113,80 @@ class IncidentSettingsForm(ServiceErrors, forms.Form):
                 "duplicate_window_hours": organization.duplicate_window_hours,
                 "reminder_first_after_hours": organization.reminder_first_after_hours,
                 "reminder_max": organization.reminder_max,
+            }
+        )
+
+
+def _range_errors(low: int, high: int, unit: str) -> dict[str, str]:
+    def message() -> str:
+        # Built when shown, in the language of the request that shows it.
+        if unit == "minutes":
+            text = gettext("Enter a whole number of minutes from %(min)d to %(max)d.")
+        else:
+            text = gettext("Enter a whole number of days from %(min)d to %(max)d.")
+        return text % {"min": low, "max": high}
+
+    return _number_errors(lazy(message, str)())
+
+
+class PortalAccountSettingsForm(ServiceErrors, forms.Form):
+    """The "Portal accounts" settings (SPEC ADM-SET, ACC-6, C-1, C-3); ranges as the model's."""
+
+    session_idle_minutes = forms.IntegerField(
+        label=_("Signed out after inactivity (minutes)"),
+        min_value=5,
+        max_value=30,
+        help_text=_(
+            "Without “stay logged in” a tenant is signed out after this many minutes "
+            "without activity. From 5 to 30 minutes."
+        ),
+        error_messages=_range_errors(5, 30, "minutes"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+    stay_logged_in_days = forms.IntegerField(
+        label=_("“Stay logged in” lasts (days of inactivity)"),
+        min_value=1,
+        max_value=30,
+        help_text=_(
+            "With “stay logged in” ticked, a tenant stays signed in until this many days "
+            "without activity. From 1 to 30 days."
+        ),
+        error_messages=_range_errors(1, 30, "days"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+    password_policy = forms.ChoiceField(
+        label=_("Password rules"),
+        choices=PasswordPolicy.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Apply to every new or changed password, of tenants and staff."),
+    )
+    activation_code_days = forms.IntegerField(
+        label=_("Activation codes valid for (days)"),
+        min_value=1,
+        max_value=365,
+        error_messages=_range_errors(1, 365, "days"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "input--short"}),
+    )
+    welcome_text = forms.CharField(
+        label=_("Welcome text"),
+        required=False,
+        max_length=4000,
+        help_text=_("Shown on the portal home page at a tenant's first login. Limited markup."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_organization(cls, organization: Organization) -> PortalAccountSettingsForm:
+        return cls(
+            initial={
+                "session_idle_minutes": organization.session_idle_minutes,
+                "stay_logged_in_days": organization.stay_logged_in_days,
+                "password_policy": organization.password_policy,
+                "activation_code_days": organization.activation_code_days,
+                "welcome_text": organization.welcome_text,
             }
         )
