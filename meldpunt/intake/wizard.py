@@ -9,7 +9,9 @@ analytics events, so starting again is all it takes.
 
 The services take a ``WizardIdentity`` instead of reading a request: the
 anonymous page at ``/repairment`` passes ``WizardIdentity.anonymous()``, the
-tenant portal will pass the signed-in household (``RepairWizard.Mode.PORTAL``).
+tenant portal (``/portal/maintenance/new``) passes the signed-in household
+(``RepairWizard.Mode.PORTAL``); a portal pass is found by its household
+(``wizard_get_for_household``), not by the session.
 
 This module holds the pass itself: starting, loading, the order of the steps
 and which of them a tenant may open, events and stopping. The steps' writes
@@ -82,8 +84,12 @@ class WizardIdentity:
     ``household`` is set only when the tenant proved who they are (the portal);
     only then are contact details prefilled and may they be updated.
     ``email_change`` is the account's way to change the email address with a
-    password and a confirmation link (ACC-9); without it a changed email
-    address applies to this request only.
+    confirmation link (ACC-9), called with the new address once the request is
+    sent; ``email_change_now`` does the same at the contact step with the
+    password the tenant typed there (new address, password), raising
+    ``ValidationError`` keyed ``password`` / ``new_email``. The portal uses the
+    latter, because ACC-9 needs the password and it is never kept on the pass.
+    Without either a changed email address applies to this request only.
     """
 
     mode: str
@@ -91,6 +97,7 @@ class WizardIdentity:
     household: Household | None = None
     user: User | None = None
     email_change: Callable[[str], None] | None = None
+    email_change_now: Callable[[str, str], None] | None = None
 
     @classmethod
     def anonymous(cls) -> WizardIdentity:
@@ -121,6 +128,21 @@ def wizard_get(*, public_id: str, allowed_ids: Collection[str]) -> RepairWizard:
             "unit", "unit__complex", "common_area", "household", "snapshot", "request"
         )
         .filter(public_id=public_id)
+        .first()
+    )
+    if wizard is None:
+        raise Http404
+    return wizard
+
+
+def wizard_get_for_household(*, public_id: str, household: Household) -> RepairWizard:
+    """A portal pass of ``household``; another household's pass, or an anonymous one,
+    is 404 like one that does not exist."""
+    wizard = (
+        RepairWizard.objects.select_related(
+            "unit", "unit__complex", "common_area", "household", "snapshot", "request"
+        )
+        .filter(public_id=public_id, mode=RepairWizard.Mode.PORTAL, household=household)
         .first()
     )
     if wizard is None:

@@ -189,6 +189,46 @@ def contact_update_offered(identity: WizardIdentity) -> bool:
     return identity.household_known
 
 
+def email_change_offered(identity: WizardIdentity) -> bool:
+    """Whether the contact step asks the password to change the account's email (ACC-9)."""
+    return identity.household_known and identity.email_change_now is not None
+
+
+def _email_change_now(
+    identity: WizardIdentity, wizard: RepairWizard, email: str, password: str
+) -> bool:
+    """ACC-9 at the contact step: a changed address with "also update my details" gets a
+    confirmation link now (the password is checked, never stored). True when one was sent."""
+    household = identity.household
+    change = identity.email_change_now
+    if change is None or household is None or not email:
+        return False
+    if email.lower() == (household.email or "").lower():
+        return False
+    typed = wizard.state.get("contact") or {}
+    if typed.get("email_change_sent") and str(typed.get("email", "")).lower() == email.lower():
+        return True  # sent on an earlier visit of this step; not again
+    if not password:
+        raise ValidationError(
+            {"password": _("Fill in your password to change your email address.")},
+            code="required",
+        )
+    try:
+        change(email, password)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(
+                {
+                    "email" if key == "new_email" else "password" if key == "password" else key: (
+                        messages
+                    )
+                    for key, messages in error.error_dict.items()
+                }
+            ) from None
+        raise
+    return True
+
+
 def wizard_contact_save(
     *,
     wizard: RepairWizard,
@@ -197,14 +237,18 @@ def wizard_contact_save(
     email: str,
     phone: str,
     update_household: bool = False,
+    password: str = "",
     country: str = "NL",
     now: datetime | None = None,
 ) -> RepairWizard:
     """REP-9: name, email and phone for this request. ``update_household`` (portal only)
     also stores a changed phone number on the household when the request is sent; a
-    changed email address goes through the account's confirmation (``email_change``)."""
+    changed email address goes through the account's confirmation: at once with the
+    ``password`` (``email_change_now``), or when the request is sent (``email_change``)."""
     now = now or timezone.now()
     name, email, phone = _clean_contact(name=name, email=email, phone=phone, region=country)
+    update = bool(update_household and contact_update_offered(identity))
+    sent = update and _email_change_now(identity, wizard, email, password)
     with transaction.atomic():
         wizard_lock(wizard, now)
         if first_missing(wizard, Step.CONTACT):
@@ -213,8 +257,10 @@ def wizard_contact_save(
             "name": name,
             "email": email,
             "phone": phone,
-            "update_household": bool(update_household and contact_update_offered(identity)),
+            "update_household": update,
         }
+        if sent:
+            wizard.state["contact"]["email_change_sent"] = True
         step_done(wizard, Step.CONTACT)
         step_reach(wizard, Step.SUMMARY)
         wizard_save(wizard, now)

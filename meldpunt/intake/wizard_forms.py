@@ -30,6 +30,23 @@ class IdentifyForm(forms.Form):
     tenant_number = _REPORT_FIELDS["tenant_number"]
 
 
+class UnitForm(forms.Form):
+    """Step 1, portal: one of the household's rented homes."""
+
+    unit = forms.ChoiceField(
+        label=_("Which home is it about?"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose one of your homes."),
+            "invalid_choice": _("Choose one of your homes."),
+        },
+    )
+
+    def __init__(self, *args: Any, units: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(unit.public_id, str(unit)) for unit in units]  # type: ignore[attr-defined]
+
+
 class PlaceForm(forms.Form):
     """Step 1: the home itself or one of its common areas."""
 
@@ -133,10 +150,29 @@ class ContactForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args: Any, offer_update: bool = False, **kwargs: Any) -> None:
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        help_text=_(
+            "Only to change the email address of your account: we then send a link to the "
+            "new address to confirm it."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        offer_update: bool = False,
+        offer_email_change: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not offer_update:
             del self.fields["update"]
+        if not (offer_update and offer_email_change):
+            del self.fields["password"]
 
 
 def _part_choices() -> list[tuple[str, Any]]:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from meldpunt.common.actors import Actor
 from meldpunt.common.audit import audit_record
 from meldpunt.common.links import absolute_url
 from meldpunt.incidents import events as incident_events
@@ -63,9 +64,12 @@ from meldpunt.intake.wizard import (
     wizard_view,
 )
 from meldpunt.intake.wizard_defect import LeafResult, leaf_result, path_text, saved_path
+from meldpunt.interactions.models import ShippedKind
+from meldpunt.interactions.services import interaction_record
 from meldpunt.organization.calendar import closed_days_between, national_holidays
 from meldpunt.organization.models import Organization
 from meldpunt.people.services import household_update
+from meldpunt.tenancy.models import Contract
 
 REPAIR_CATEGORY_NL = "Reparatieverzoek"
 ADVISE_WORKING_DAYS = 3
@@ -231,13 +235,16 @@ def _submit_claimed(
         "contact_email": contact.get("email", ""),
         "contact_phone": contact.get("phone", ""),
     }
+    # In the portal the tenant (or the agent acting as them) is recorded as the sender.
+    actor = identity.actor if identity.household_known else WIZARD_ACTOR
     if result.open_request is not None and result.open_request.incident is not None:
-        submitted = _add_to_open(wizard, result, request_fields, contact, uploads)
+        submitted = _add_to_open(wizard, result, request_fields, contact, uploads, actor=actor)
     else:
         submitted = _new_request(
             wizard,
             result,
             request_fields,
+            actor=actor,
             contact=contact,
             costs=costs,
             uploads=uploads,
@@ -246,6 +253,8 @@ def _submit_claimed(
         )
     if contact.get("update_household") and identity.household_known:
         _household_update(identity, contact)
+    if identity.household_known:
+        _interaction_record(identity, submitted)
     event_record(wizard, WizardEvent.Kind.SUBMITTED, step=Step.SUMMARY, node_key=result.node["key"])
     wizard.request = submitted.request
     step_done(wizard, Step.SUMMARY)
@@ -261,6 +270,7 @@ def _new_request(
     result: LeafResult,
     fields: dict[str, Any],
     *,
+    actor: Actor,
     contact: dict[str, str],
     costs: dict[str, Any],
     uploads: list[Any],
@@ -326,7 +336,7 @@ def _new_request(
         dedupe=f"incident:{incident.public_id}:repair_request",
     )
     audit_record(
-        actor=WIZARD_ACTOR,
+        actor=actor,
         verb=events.REPAIR_REQUEST_SUBMITTED,
         obj=request,
         changes={
@@ -345,6 +355,8 @@ def _add_to_open(
     fields: dict[str, Any],
     contact: dict[str, str],
     uploads: list[Any],
+    *,
+    actor: Actor,
 ) -> Submitted:
     """REP-4f: the report joins the open request; its text and photos go on that thread,
     visible to the tenant there only when it is their own request."""
@@ -369,7 +381,7 @@ def _add_to_open(
         visibility=Message.Visibility.EXTERNAL if same else Message.Visibility.INTERNAL,
     )
     audit_record(
-        actor=WIZARD_ACTOR,
+        actor=actor,
         verb=events.REPAIR_REQUEST_ADDED,
         obj=request,
         changes={
@@ -379,6 +391,32 @@ def _add_to_open(
         },
     )
     return Submitted(request=request, incident=incident, additional=True)
+
+
+def _interaction_record(identity: WizardIdentity, submitted: Submitted) -> None:
+    """INT-2: a request from the portal is a contact moment on the household's record
+    (shown in the portal's timeline), made by the tenant or the agent acting as them."""
+    request = submitted.request
+    household = identity.household
+    assert household is not None
+    contract = (
+        Contract.objects.running_on(timezone.localdate())
+        .filter(household=household, unit_id=request.unit_id)
+        .first()
+        if request.unit_id is not None
+        else None
+    )
+    interaction_record(
+        actor=identity.actor,
+        household=household,
+        kind=ShippedKind.REPAIR_REQUEST,
+        subject=(
+            gettext("Repair request %(number)s: %(path)s")
+            % {"number": submitted.incident.pk, "path": request.path}
+        )[:200],
+        description=request.description,
+        contract=contract,
+    )
 
 
 def _household_update(identity: WizardIdentity, contact: dict[str, str]) -> None:
@@ -422,6 +460,27 @@ def wizard_request(wizard: RepairWizard) -> RepairRequest | None:
     return RepairRequest.objects.select_related("incident").filter(pk=wizard.request_id).first()
 
 
+def preference_errors(
+    *, organization: Organization, preferred_date: date, part: str, today: date
+) -> dict[str, Any]:
+    """REP-11's rules for a preferred date and block, by field ({} when all is well);
+    the portal's "change my request" (REP-13) checks a new date the same way."""
+    errors: dict[str, Any] = {}
+    if preferred_date < today:
+        errors["preferred_date"] = _("Choose a date from today on.")
+    elif preferred_date > today + PREFERENCE_AHEAD_MAX:
+        errors["preferred_date"] = _("Choose a date within the next three months.")
+    else:
+        reason = closed_reason(organization, preferred_date)
+        if reason:
+            errors["preferred_date"] = _(
+                "We do not work on that day (%(reason)s). Choose another day."
+            ) % {"reason": reason}
+    if part not in RepairRequest.PartOfDay.values:
+        errors["preferred_part"] = _("Choose a time of day.")
+    return errors
+
+
 def wizard_preference_save(
     *,
     wizard: RepairWizard,
@@ -437,20 +496,12 @@ def wizard_preference_save(
     repair's deadline is accepted and recorded as such (``after_deadline``).
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    errors: dict[str, Any] = {}
-    if preferred_date < today:
-        errors["preferred_date"] = _("Choose a date from today on.")
-    elif preferred_date > today + PREFERENCE_AHEAD_MAX:
-        errors["preferred_date"] = _("Choose a date within the next three months.")
-    else:
-        reason = closed_reason(organization, preferred_date)
-        if reason:
-            errors["preferred_date"] = _(
-                "We do not work on that day (%(reason)s). Choose another day."
-            ) % {"reason": reason}
-    if part not in RepairRequest.PartOfDay.values:
-        errors["preferred_part"] = _("Choose a time of day.")
+    errors = preference_errors(
+        organization=organization,
+        preferred_date=preferred_date,
+        part=part,
+        today=timezone.localdate(now),
+    )
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -1,8 +1,11 @@
 """The repair wizard's page plumbing (SPEC INT-4): which pass, which language, which step
 a visitor may see, and the headers every wizard page sends.
 
-A pass is found only through the ids kept in this browser's session
-(``session_ids``); ``guard`` sends a visitor to the page a pass belongs on
+An anonymous pass is found only through the ids kept in this browser's session
+(``session_ids``); a portal pass (``/portal/maintenance/new/…``) only through the
+signed-in household, which the portal's views hang on the request as its
+``WizardIdentity`` (``identity_use``) before calling the same page and action
+functions. ``guard`` sends a visitor to the page a pass belongs on
 (the first unfinished step, the stop message, the thank-you page, or the
 intro when it expired) with a message that says why.
 """
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +35,7 @@ from meldpunt.intake.wizard import (
     BEFORE_SUBMIT,
     STEP_LABELS,
     Step,
+    WizardIdentity,
     first_missing,
     next_step,
     repair_settings_current,
@@ -39,6 +43,7 @@ from meldpunt.intake.wizard import (
     step_skipped,
     wizard_expired,
     wizard_get,
+    wizard_get_for_household,
 )
 
 SESSION_KEY = "repair_wizards"
@@ -47,6 +52,27 @@ STEP_NAMES = frozenset(str(step) for step in Step)
 PAGES = (*STEP_NAMES, "done", "stopped", "resolved")
 ACCEPT_PHOTOS = "image/jpeg,image/png,image/gif,image/tiff"
 _SYMBOL_ID = re.compile(r'<symbol[^>]*\bid="([\w-]+)"')
+IDENTITY_ATTRIBUTE = "repair_identity"
+
+# The URL names of each kind of pass: the pages are the same, the addresses differ.
+URL_NAMES: dict[str, dict[str, str]] = {
+    RepairWizard.Mode.ANONYMOUS: {
+        "intro": "portal:repair_intro",
+        "start": "portal:repair_start",
+        "step": "portal:repair_step",
+        "action": "portal:repair_action",
+        "photo": "portal:repair_photo",
+        "home": "",
+    },
+    RepairWizard.Mode.PORTAL: {
+        "intro": "portal:maintenance_new",
+        "start": "portal:maintenance_start",
+        "step": "portal:maintenance_wizard_step",
+        "action": "portal:maintenance_wizard_action",
+        "photo": "portal:maintenance_wizard_photo",
+        "home": "portal:maintenance",
+    },
+}
 
 
 # ---------------------------------------------------------------- helpers
@@ -64,6 +90,25 @@ def private_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
         return response
 
     return wrapped
+
+
+def identity_use(request: HttpRequest, identity: WizardIdentity) -> None:
+    """The portal's views: serve this request's pass for ``identity`` (the household)."""
+    setattr(request, IDENTITY_ATTRIBUTE, identity)
+
+
+def wizard_identity(request: HttpRequest) -> WizardIdentity:
+    """Who walks through the wizard on this request: the portal's household, else anonymous."""
+    identity = getattr(request, IDENTITY_ATTRIBUTE, None)
+    return identity if isinstance(identity, WizardIdentity) else WizardIdentity.anonymous()
+
+
+def in_portal(request: HttpRequest) -> bool:
+    return wizard_identity(request).mode == RepairWizard.Mode.PORTAL
+
+
+def url_names(request: HttpRequest) -> dict[str, str]:
+    return URL_NAMES[wizard_identity(request).mode]
 
 
 def language_activate(request: HttpRequest) -> str:
@@ -95,7 +140,8 @@ def session_remember(request: HttpRequest, wizard: RepairWizard) -> None:
 
 
 def page_url(request: HttpRequest, wizard: RepairWizard, page: str, **query: str) -> str:
-    url = reverse("portal:repair_step", kwargs={"public_id": wizard.public_id, "step": page})
+    name = URL_NAMES[wizard.mode]["step"]
+    url = reverse(name, kwargs={"public_id": wizard.public_id, "step": page})
     return with_lang(url, request, **query)
 
 
@@ -108,7 +154,7 @@ def go_to(request: HttpRequest, wizard: RepairWizard, page: str, **query: str) -
 
 
 def to_intro(request: HttpRequest) -> HttpResponse:
-    return redirect(with_lang(reverse("portal:repair_intro"), request))
+    return redirect(with_lang(reverse(url_names(request)["intro"]), request))
 
 
 def anonymous_enabled() -> bool:
@@ -213,12 +259,26 @@ def render_step(
         "step_number": list(Step).index(current) + 1 if current else None,
         "total_steps": len(Step),
         "lang_query": with_lang("", request),
+        "wizard_urls": URL_NAMES[wizard.mode],
+        "in_portal": wizard.mode == RepairWizard.Mode.PORTAL,
+        # In the portal the steps sit in the portal's layout, with its menu.
+        "repair_layout": "portal/tenant/base.html"
+        if wizard.mode == RepairWizard.Mode.PORTAL
+        else "base.html",
     }
     name = template or f"portal/repair/{page}.html"
     return render(request, name, {**base, **context}, status=status)
 
 
 def wizard_load(request: HttpRequest, public_id: str) -> RepairWizard:
-    wizard = wizard_get(public_id=public_id, allowed_ids=session_ids(request))
+    """The pass of this URL for this visitor: in the portal the household's own, at
+    ``/repairment`` one kept in this browser's session (and never a portal pass)."""
+    identity = wizard_identity(request)
+    if identity.household_known and identity.household is not None:
+        wizard = wizard_get_for_household(public_id=public_id, household=identity.household)
+    else:
+        wizard = wizard_get(public_id=public_id, allowed_ids=session_ids(request))
+        if wizard.mode != RepairWizard.Mode.ANONYMOUS:
+            raise Http404
     language_activate(request)
     return wizard

@@ -27,7 +27,6 @@ from meldpunt.intake.wizard import (
     BEFORE_SUBMIT,
     Step,
     StopReason,
-    WizardIdentity,
     costs_state,
     first_missing,
     next_step,
@@ -46,6 +45,7 @@ from meldpunt.intake.wizard_defect import (
 from meldpunt.intake.wizard_details import (
     contact_initial,
     contact_update_offered,
+    email_change_offered,
     wizard_contact_save,
     wizard_costs_accept,
     wizard_photo_remove,
@@ -63,8 +63,15 @@ from meldpunt.intake.wizard_forms import (
     PlaceForm,
     PreferenceForm,
     TipForm,
+    UnitForm,
 )
-from meldpunt.intake.wizard_object import common_areas_for, wizard_identify, wizard_object_choose
+from meldpunt.intake.wizard_object import (
+    common_areas_for,
+    units_for_household,
+    wizard_identify,
+    wizard_object_choose,
+    wizard_unit_choose,
+)
 from meldpunt.intake.wizard_submit import (
     advised_date,
     wizard_preference_save,
@@ -80,6 +87,7 @@ from meldpunt.portal.repair_flow import (
     render_step,
     repair_icons,
     stage_of,
+    wizard_identity,
 )
 
 
@@ -89,8 +97,17 @@ def _object_page(
     *,
     identify: IdentifyForm | None = None,
     place: PlaceForm | None = None,
+    unit_form: UnitForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    identity = wizard_identity(request)
+    units: list[Any] = []
+    if identity.household_known and identity.household is not None:
+        # The portal: the household's homes instead of postcode and house number.
+        units = units_for_household(identity.household)
+        if unit_form is None:
+            initial = wizard.unit.public_id if wizard.unit is not None else None
+            unit_form = UnitForm(units=units, initial={"unit": initial})
     areas: list[Any] = []
     everything: list[Any] = []
     show_all_link = False
@@ -113,6 +130,8 @@ def _object_page(
             place = PlaceForm(areas=areas, initial={"place": initial})
     context = {
         "identify": identify or IdentifyForm(),
+        "unit_form": unit_form,
+        "units": units,
         "place": place,
         "areas": areas,
         "show_all_link": show_all_link,
@@ -255,12 +274,16 @@ def _contact_page(
     form: ContactForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    identity = WizardIdentity.anonymous()
+    identity = wizard_identity(request)
     offer = contact_update_offered(identity)
+    email_offer = email_change_offered(identity)
     initial = contact_initial(wizard, identity)
     context = {
-        "form": form or ContactForm(initial=initial, offer_update=offer),
+        "form": form
+        or ContactForm(initial=initial, offer_update=offer, offer_email_change=email_offer),
         "offer_update": offer,
+        "email_change_offered": email_offer,
+        "email_change_sent": bool((wizard.state.get("contact") or {}).get("email_change_sent")),
     }
     return render_step(request, wizard, Step.CONTACT, context, status=status)
 
@@ -385,6 +408,8 @@ def _after_write(request: HttpRequest, wizard: RepairWizard, page: str) -> HttpR
 
 
 def _object_identify(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
+    if wizard.mode != RepairWizard.Mode.ANONYMOUS:
+        raise Http404  # in the portal the home is one of the household's (``_object_unit``)
     form = IdentifyForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -405,6 +430,25 @@ def _object_identify(request: HttpRequest, wizard: RepairWizard) -> HttpResponse
             done = Step.OBJECT in (wizard.state.get("done") or ())
             return _after_write(request, wizard, Step.DEFECT if done else Step.OBJECT)
     return _object_page(request, wizard, identify=form, status=422)
+
+
+def _object_unit(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
+    """Portal step 1: which of the household's homes."""
+    identity = wizard_identity(request)
+    if not identity.household_known or identity.household is None:
+        raise Http404
+    units = units_for_household(identity.household)
+    form = UnitForm(request.POST, units=units)
+    if form.is_valid():
+        unit = next(item for item in units if item.public_id == form.cleaned_data["unit"])
+        try:
+            wizard_unit_choose(wizard=wizard, identity=identity, unit=unit)
+        except ValidationError as error:
+            form_errors_add(form, error)
+        else:
+            done = Step.OBJECT in (wizard.state.get("done") or ())
+            return _after_write(request, wizard, Step.DEFECT if done else Step.OBJECT)
+    return _object_page(request, wizard, unit_form=form, status=422)
 
 
 def _object_choose(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
@@ -520,8 +564,12 @@ def _photos_send(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
 
 
 def _contact_save(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
-    identity = WizardIdentity.anonymous()
-    form = ContactForm(request.POST, offer_update=contact_update_offered(identity))
+    identity = wizard_identity(request)
+    form = ContactForm(
+        request.POST,
+        offer_update=contact_update_offered(identity),
+        offer_email_change=email_change_offered(identity),
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -532,6 +580,7 @@ def _contact_save(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 update_household=data.get("update") == ContactForm.HOUSEHOLD,
+                password=data.get("password") or "",
                 country=organization_for_request(request).country,
             )
         except ValidationError as error:
@@ -544,7 +593,7 @@ def _contact_save(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
 def _summary_send(request: HttpRequest, wizard: RepairWizard) -> HttpResponse:
     language = (translation.get_language() or "nl")[:2]
     try:
-        wizard_submit(wizard=wizard, identity=WizardIdentity.anonymous(), language=language)
+        wizard_submit(wizard=wizard, identity=wizard_identity(request), language=language)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return go_to(request, wizard, first_missing(wizard, Step.SUMMARY) or Step.SUMMARY)
@@ -571,6 +620,7 @@ def _appointment_save(request: HttpRequest, wizard: RepairWizard) -> HttpRespons
 
 ACTION_VIEWS: dict[tuple[str, str], Callable[[HttpRequest, RepairWizard], HttpResponse]] = {
     (Step.OBJECT, "identify"): _object_identify,
+    (Step.OBJECT, "unit"): _object_unit,
     (Step.OBJECT, "choose"): _object_choose,
     (Step.DEFECT, "choose"): _defect_choose,
     (Step.DEFECT, "search"): _defect_search,

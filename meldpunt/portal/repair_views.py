@@ -7,8 +7,9 @@ smoother. The pass id in the URL must also be in this browser's session, so
 a copied URL shows 404 anywhere else. Pages are never cached and send the
 Referer only to this site (the pass id is in the URL).
 
-The anonymous wizard is the only one wired here; the tenant portal will call
-the same services with ``WizardIdentity`` of the signed-in household.
+The tenant portal serves the same pages at ``/portal/maintenance/new/…`` for the
+signed-in household (``maintenance_views``) through ``step_page``,
+``step_action`` and ``pass_photo``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from meldpunt.intake.wizard import (
     Step,
     WizardClosed,
     WizardIdentity,
-    wizard_get,
     wizard_start,
 )
 from meldpunt.portal.repair_flow import (
@@ -38,7 +38,6 @@ from meldpunt.portal.repair_flow import (
     language_activate,
     page_url,
     private_page,
-    session_ids,
     session_remember,
     stage_of,
     to_intro,
@@ -81,6 +80,28 @@ def repair_start(request: HttpRequest) -> HttpResponse:
 @require_safe
 @private_page
 def repair_step(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
+    return step_page(request, public_id, step)
+
+
+@login_not_required
+@require_POST
+@private_page
+def repair_action(request: HttpRequest, public_id: str, step: str, action: str) -> HttpResponse:
+    return step_action(request, public_id, step, action)
+
+
+@login_not_required
+@require_safe
+@private_page
+def repair_photo(request: HttpRequest, public_id: str, upload_id: int) -> HttpResponse:
+    return pass_photo(request, public_id, upload_id)
+
+
+# ---------------------------------------------------------------- shared with the portal
+# The portal's wizard views (``maintenance_views``) call these after ``identity_use``.
+
+
+def step_page(request: HttpRequest, public_id: str, step: str) -> HttpResponse:
     if step not in PAGES:
         raise Http404
     wizard = wizard_load(request, public_id)
@@ -90,10 +111,7 @@ def repair_step(request: HttpRequest, public_id: str, step: str) -> HttpResponse
     return PAGE_VIEWS[step](request, wizard)
 
 
-@login_not_required
-@require_POST
-@private_page
-def repair_action(request: HttpRequest, public_id: str, step: str, action: str) -> HttpResponse:
+def step_action(request: HttpRequest, public_id: str, step: str, action: str) -> HttpResponse:
     handler = ACTION_VIEWS.get((step, action))
     if handler is None:
         raise Http404
@@ -108,12 +126,9 @@ def repair_action(request: HttpRequest, public_id: str, step: str, action: str) 
         return guard(request, closed.wizard, step) or go_to(request, wizard, stage_of(wizard))
 
 
-@login_not_required
-@require_safe
-@private_page
-def repair_photo(request: HttpRequest, public_id: str, upload_id: int) -> HttpResponse:
+def pass_photo(request: HttpRequest, public_id: str, upload_id: int) -> HttpResponse:
     """A photo kept with the pass, to show it on the photos and summary steps."""
-    wizard = wizard_get(public_id=public_id, allowed_ids=session_ids(request))
+    wizard = wizard_load(request, public_id)
     pending = PendingUpload.objects.filter(batch=wizard.photo_batch, pk=upload_id).first()
     if not wizard.photo_batch or pending is None:
         raise Http404

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from meldpunt.accounts.models import User, ViewAsSession
 from meldpunt.accounts.view_as import view_as_current
+from meldpunt.accounts.view_as_services import view_as_access_record
 from meldpunt.common.actors import Actor
 from meldpunt.organization.selectors import features_effective, organization_for_request
 from meldpunt.people.models import Household
@@ -93,6 +94,11 @@ def tenant_required(
                 if not features.get(feature, False):
                     raise Http404
             request.tenant = context  # type: ignore[attr-defined]
+            if context.view_as is not None:
+                # INC-16: every page an agent opens as the tenant is audited.
+                view_as_access_record(
+                    view_as=context.view_as, path=request.get_full_path(), actor=context.actor
+                )
             return func(request, *args, **kwargs)
 
         return wrapper
