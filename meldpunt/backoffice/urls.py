@@ -25,6 +25,11 @@ urlpatterns = [
         views.organization_incident_settings,
         name="organization_incident_settings",
     ),
+    path(
+        "organization/portal-accounts/",
+        views.organization_portal_account_settings,
+        name="organization_portal_account_settings",
+    ),
     path("outbox/", outbox_views.outbox_list, name="outbox"),
     path("outbox/test/", outbox_views.outbox_test, name="outbox_test"),
     path("outbox/received/", outbox_views.received_mail_list, name="received_mail"),

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.permissions import staff_required
+from meldpunt.accounts.tenant_login import portal_account_settings_update
 from meldpunt.backoffice.forms import ContactFilterForm, UnitFilterForm
-from meldpunt.backoffice.organization_forms import IncidentSettingsForm
+from meldpunt.backoffice.organization_forms import IncidentSettingsForm, PortalAccountSettingsForm
 from meldpunt.backoffice.organization_page import organization_overview
 from meldpunt.common.actors import Actor
 from meldpunt.organization.selectors import organization_for_request
@@ -92,12 +93,17 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 def _organization_page(
-    request: HttpRequest, incident_form: IncidentSettingsForm | None = None, status: int = 200
+    request: HttpRequest,
+    incident_form: IncidentSettingsForm | None = None,
+    status: int = 200,
+    portal_accounts_form: PortalAccountSettingsForm | None = None,
 ) -> HttpResponse:
     current = organization_for_request(request)
     context = {
         "overview": organization_overview(organization=current),
         "incident_form": incident_form or IncidentSettingsForm.for_organization(current),
+        "portal_accounts_form": portal_accounts_form
+        or PortalAccountSettingsForm.for_organization(current),
     }
     return render(request, "backoffice/organization.html", context, status=status)
 
@@ -134,3 +140,24 @@ def organization_incident_settings(request: HttpRequest) -> HttpResponse:
     elif current.pk is None:
         form.add_error(None, _("Set up the organization first."))
     return _organization_page(request, form, status=422)
+
+
+@require_POST
+@staff_required(StaffRole.ADMIN)
+def organization_portal_account_settings(request: HttpRequest) -> HttpResponse:
+    """Save the "Portal accounts" settings of the organization page (administrators)."""
+    form = PortalAccountSettingsForm(request.POST)
+    current = organization_for_request(request)
+    if form.is_valid() and current.pk is not None:
+        try:
+            portal_account_settings_update(
+                actor=_actor(request), organization=current, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The portal account settings are saved."))
+            return redirect(f"{reverse('backoffice:organization')}#portal-account-settings")
+    elif current.pk is None:
+        form.add_error(None, _("Set up the organization first."))
+    return _organization_page(request, status=422, portal_accounts_form=form)

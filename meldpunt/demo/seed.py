@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.services import staff_user_upsert
 from meldpunt.common.actors import Actor
+from meldpunt.demo.accounts import TENANT_USERNAME, seed_tenant_accounts
 from meldpunt.demo.content import (
     AREA_INSTALLATIONS,
     COMMON_AREAS,
@@ -106,7 +107,10 @@ DEMO_STAFF: tuple[StaffSpec, ...] = (
         "woonconsulent", StaffRole.USER, "Sanne", "Mulder", _("staff user (housing consultant)")
     ),
 )
-DEMO_LOGINS: list[tuple[str, Promise]] = [(s.username, s.description) for s in DEMO_STAFF]
+DEMO_LOGINS: list[tuple[str, Promise]] = [
+    *((s.username, s.description) for s in DEMO_STAFF),
+    (TENANT_USERNAME, _("tenant (portal at /portal/)")),
+]
 STAFF_EMAIL_DOMAIN = "delinden.example.org"
 
 
@@ -464,6 +468,7 @@ def seed_demo() -> SeedSummary:
     _seed_contacts(actor, SUPPLIERS, Contact.Kind.SUPPLIER)
     units = _seed_stock(actor, plan, owners)
     _seed_tenancies(plan, units)
+    seed_tenant_accounts(actor=actor, password=DEMO_PASSWORD)
     seed_incidents()
     seed_repair_wizard(actor)
     return summary()

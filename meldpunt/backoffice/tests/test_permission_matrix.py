@@ -47,14 +47,16 @@ from meldpunt.incidents.models import (
 )
 from meldpunt.incidents.tests.conftest import incident_make, phases, place  # noqa: F401
 from meldpunt.incidents.thread import attachment_add, task_add
+from meldpunt.interactions.services import interaction_record
 from meldpunt.notifications.services import notification_queue
-from meldpunt.people.models import Contact
-from tests.factories import ContactFactory, UserFactory
+from meldpunt.people.models import Contact, Household
+from tests.factories import ContactFactory, HouseholdFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 STAFF = "staff"  # any staff role
 ADMIN = "admin"  # administrators only
+CODES = "codes"  # contact-centre agents and administrators (activation codes, letters)
 LINK = "link"  # a tenant's personal link page: the token is the key
 
 LOGIN = "/accounts/login/"
@@ -91,6 +93,7 @@ MATRIX: dict[str, Route] = {
     "backoffice:contact_list": Route(GET, STAFF),
     "backoffice:organization": Route(GET, ADMIN),
     "backoffice:organization_incident_settings": Route(POST, ADMIN),
+    "backoffice:organization_portal_account_settings": Route(POST, ADMIN),
     # outbox and message templates
     "backoffice:outbox": Route(GET, STAFF),
     "backoffice:outbox_test": Route(POST, ADMIN),
@@ -287,6 +290,38 @@ MATRIX: dict[str, Route] = {
         {"tree": "repair_tree", "pk": "repair_action_code"},
         foreign={"pk": "other_repair_action_code"},
     ),
+    # households (tenants), activation codes and letters, interaction tasks
+    "backoffice:household_list": Route(GET, STAFF),
+    "backoffice:household_letters_batch": Route(POST, CODES),
+    "backoffice:household_detail": Route(GET, STAFF, {"public_id": "household"}),
+    "backoffice:household_code_generate": Route(POST, CODES, {"public_id": "household"}),
+    "backoffice:household_code_reveal": Route(POST, CODES, {"public_id": "household"}),
+    "backoffice:household_letters": Route(POST, CODES, {"public_id": "household"}),
+    "backoffice:household_task_done": Route(
+        POST,
+        STAFF,
+        {"public_id": "household", "interaction_id": "interaction"},
+        foreign={"interaction_id": "other_interaction"},
+    ),
+    "backoffice:interaction_tasks": Route(GET, STAFF),
+    "backoffice:interaction_task_done": Route(POST, STAFF, {"public_id": "interaction"}),
+    # account management, account requests, view as tenant (agents and administrators)
+    "backoffice:account_list": Route(GET, CODES),
+    "backoffice:account_create": Route(GET_POST, ADMIN),
+    "backoffice:account_status_resync": Route(POST, ADMIN),
+    "backoffice:account_detail": Route(GET, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_block": Route(POST, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_unblock": Route(POST, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_activate": Route(POST, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_edit": Route(GET_POST, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_delete": Route(POST, CODES, {"pk": "tenant_account"}),
+    "backoffice:account_email_confirm": Route(GET_POST, LINK, {"token": "email_token"}),
+    "backoffice:account_request_list": Route(GET, CODES),
+    "backoffice:account_request_delete": Route(POST, CODES, {"public_id": "account_request"}),
+    "backoffice:account_request_resend": Route(POST, CODES, {"public_id": "account_request"}),
+    "backoffice:view_as_start": Route(POST, CODES, {"public_id": "household"}),
+    "backoffice:view_as_end": Route(POST, CODES),
+    "backoffice:view_as_sessions": Route(GET, ADMIN),
     # the tenant's personal link pages
     "portal:incident_link": Route(GET, LINK, {"token": "token"}),
     "portal:incident_link_reply": Route(POST, LINK, {"token": "token"}),
@@ -480,8 +515,42 @@ def world(organization, place, phases, settings, tmp_path) -> World:
             **repair_world_values(),
             "ip_range": ip_range.pk,
             "lock": lock.pk,
+            **_household_world_values(place.household),
+            **_account_world_values(place.household),
         },
     )
+
+
+def _household_world_values(household: Household) -> dict[str, Any]:
+    """The household pages' objects: the household, and a code-requested task of
+    it and of another household."""
+    actor = Actor.system("matrix")
+    task = interaction_record(actor=actor, household=household, kind="code_requested")
+    other = interaction_record(actor=actor, household=HouseholdFactory(), kind="code_requested")
+    return {
+        "household": household.public_id,
+        "interaction": task.public_id,
+        "other_interaction": other.public_id,
+    }
+
+
+def _account_world_values(household: Household) -> dict[str, Any]:
+    """Account management's objects: a tenant account, its request, an email-change link."""
+    from meldpunt.accounts.account_admin import email_change_token
+    from meldpunt.accounts.models import AccountRequest
+
+    account = UserFactory(role="", household=household, username="huurder.matrix")
+    request = AccountRequest.objects.create(
+        household=household,
+        user=account,
+        tenant_number=household.tenant_number,
+        tenant_number_at=timezone.now(),
+    )
+    return {
+        "tenant_account": account.pk,
+        "account_request": request.public_id,
+        "email_token": email_change_token(user=account, new_email="nieuw.matrix@example.net"),
+    }
 
 
 @pytest.fixture
@@ -521,6 +590,8 @@ def _expected(route: Route, visitor: str) -> str:
     if visitor == "no_role":
         return "403"
     if route.who == ADMIN and visitor != ADMIN:
+        return "403"
+    if route.who == CODES and visitor not in (StaffRole.AGENT, ADMIN):
         return "403"
     return "allowed"
 
