@@ -91,6 +91,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Social login for tenants (SPEC ACC-5): a provider is on once an administrator
+    # adds its client id and secret as a "social application" in /django-admin/.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.apple",
     "axes",
     "meldpunt.common",
     "meldpunt.organization",
@@ -211,6 +217,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "meldpunt.accounts.passwords.OrganizationPasswordValidator"},
 ]
 if TESTING:
+    # A provider on this machine (its own form stands in for Google's pages), so
+    # the tests walk the whole social sign-in without the internet.
+    INSTALLED_APPS.append("allauth.socialaccount.providers.dummy")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 LOGIN_URL = "account_login"
@@ -231,6 +240,20 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # answers before the lock does. Attempts on a locked account are refused before
 # these limits count them (StaffAccountAdapter), so they cannot outlast a lock.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/15m/key"}
+# Tenants who sign in with a provider the first time prove who they are with
+# tenant number + activation code on the sign-up form; their username is their
+# email address. No account is joined to a provider by email alone.
+SOCIALACCOUNT_ADAPTER = "meldpunt.accounts.social.TenantSocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "meldpunt.portal.social_forms.TenantSocialSignupForm"}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+# An address the provider did not vouch for is confirmed by our own link: the
+# sign-in refuses an unconfirmed tenant account and sends it (StaffAccountAdapter).
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Meldpunt"
 MFA_ADAPTER = "meldpunt.accounts.adapters.StaffMFAAdapter"

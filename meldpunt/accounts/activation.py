@@ -24,6 +24,7 @@ from __future__ import annotations
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -369,6 +370,61 @@ class ActivationExpired(Exception):
     """The request's code stopped working (voided, expired, used) before the details came."""
 
 
+def _code_claim(
+    *, account_request: AccountRequest, household: Household, now: datetime
+) -> tuple[AccountRequest, ActivationCode]:
+    """Inside a transaction: lock the household and the request, and use the live code.
+
+    Raises :class:`ActivationExpired` when the request already has its account,
+    the household meanwhile has one, or the code typed in step 1 stopped working.
+    """
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    request = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
+    if request.details_at is not None or request.user_id is not None:
+        raise ActivationExpired
+    if User.objects.filter(household=household, role="").exists():
+        raise ActivationExpired
+    code = activation_code_live(household=household, now=now)
+    # The code typed in step 1 must still be the live one: a code made after
+    # that step (staff or a new letter) voided it.
+    if code is None or request.identified_at is None or code.created_at > request.identified_at:
+        raise ActivationExpired
+    used = ActivationCode.objects.filter(pk=code.pk, used_at__isnull=True).update(
+        used_at=now, updated_at=now
+    )
+    if not used:
+        raise ActivationExpired
+    return request, code
+
+
+def _account_recorded(
+    *, request: AccountRequest, code: ActivationCode, user: User, via: str, now: datetime
+) -> Actor:
+    """Inside a transaction: the request's details step and the audit rows of a new account."""
+    request.details_at = now
+    request.user = user
+    request.username = user.username
+    request.email = user.email
+    request.failure = ""
+    request.save(update_fields=["details_at", "user", "username", "email", "failure", "updated_at"])
+    actor = Actor.tenant(user)
+    audit_record(
+        actor=actor,
+        verb=events.ACTIVATION_CODE_USED,
+        obj=code,
+        changes={"used_at": {"old": None, "new": now.isoformat()}},
+    )
+    changes = {
+        "username": {"old": None, "new": user.username},
+        "email": {"old": None, "new": user.email},
+        "household": {"old": None, "new": code.household.tenant_number},
+    }
+    if via:
+        changes["signed_up_with"] = {"old": None, "new": via}
+    audit_record(actor=actor, verb=events.TENANT_ACCOUNT_CREATED, obj=user, changes=changes)
+    return actor
+
+
 def account_create_from_request(
     *,
     account_request: AccountRequest,
@@ -399,52 +455,53 @@ def account_create_from_request(
         )
     tenant_password_check(password=password, username=username, email=email)
     with transaction.atomic():
-        Household.objects.select_for_update().filter(pk=household.pk).first()
-        request = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
-        if request.details_at is not None or request.user_id is not None:
-            raise ActivationExpired
-        if User.objects.filter(household=household, role="").exists():
-            raise ActivationExpired
-        code = activation_code_live(household=household, now=now)
-        # The code typed in step 1 must still be the live one: a code made after
-        # that step (staff or a new letter) voided it.
-        if code is None or request.identified_at is None or code.created_at > request.identified_at:
-            raise ActivationExpired
-        used = ActivationCode.objects.filter(pk=code.pk, used_at__isnull=True).update(
-            used_at=now, updated_at=now
-        )
-        if not used:
-            raise ActivationExpired
+        request, code = _code_claim(account_request=account_request, household=household, now=now)
         user = User(username=username, email=email, role="", household=household)
         user.set_password(password)
         user.save()
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-        request.details_at = now
-        request.user = user
-        request.username = username
-        request.email = email
-        request.failure = ""
-        request.save(
-            update_fields=["details_at", "user", "username", "email", "failure", "updated_at"]
-        )
-        actor = Actor.tenant(user)
-        audit_record(
-            actor=actor,
-            verb=events.ACTIVATION_CODE_USED,
-            obj=code,
-            changes={"used_at": {"old": None, "new": now.isoformat()}},
-        )
-        audit_record(
-            actor=actor,
-            verb=events.TENANT_ACCOUNT_CREATED,
-            obj=user,
-            changes={
-                "username": {"old": None, "new": username},
-                "email": {"old": None, "new": email},
-                "household": {"old": None, "new": household.tenant_number},
-            },
-        )
+        actor = _account_recorded(request=request, code=code, user=user, via="", now=now)
         account_confirmation_send(actor=actor, user=user, now=now)
+        household_account_status_sync(household=household)
+    return user
+
+
+def account_create_with_provider(
+    *,
+    account_request: AccountRequest,
+    email: str,
+    provider: str,
+    save_user: Callable[[User], User],
+    now: datetime | None = None,
+) -> User:
+    """Make the tenant's account for a first sign-in with a provider (ACC-5).
+
+    As :func:`account_create_from_request`, but the username is the email address,
+    there is no password, and ``save_user`` (the sign-in library's) stores the
+    user with the provider account and its email addresses. The address is
+    confirmed when the provider vouched for it; otherwise the first sign-in asks
+    for the confirmation link. Raises ValidationError when another account has
+    this email address as username, :class:`ActivationExpired` as above.
+    """
+    now = now or timezone.now()
+    email = email.strip().lower()
+    household = account_request.household
+    if household is None or account_request.identified_at is None:
+        raise ActivationExpired
+    if username_taken(email):
+        raise ValidationError(
+            {
+                "email": _(
+                    "An account with this email address exists already. Choose another address."
+                )
+            }
+        )
+    with transaction.atomic():
+        request, code = _code_claim(account_request=account_request, household=household, now=now)
+        user = User(username=email, email=email, role="", household=household)
+        user.set_unusable_password()
+        user = save_user(user)
+        _account_recorded(request=request, code=code, user=user, via=provider, now=now)
         household_account_status_sync(household=household)
     return user
 

@@ -196,6 +196,12 @@ class StaffAccountAdapter(DefaultAccountAdapter):
             )
         return None
 
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        user = request.user
+        if isinstance(user, User) and _is_tenant_account(user):
+            return reverse("portal:home")
+        return super().get_login_redirect_url(request)
+
     def login(self, request: HttpRequest, user: AbstractBaseUser) -> None:
         super().login(request, user)
         if isinstance(user, User) and _is_tenant_account(user):

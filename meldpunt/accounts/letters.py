@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -32,6 +33,22 @@ from meldpunt.organization.selectors import organization_current
 from meldpunt.people.models import Household
 
 WHICH = ("both", "number", "code")
+
+
+def _weasyprint() -> Any:
+    """WeasyPrint, imported when letters are first printed (it is heavy).
+
+    Importing it switches on Pillow's global "load truncated images", which
+    would let damaged photos through the upload check; the setting is put back.
+    """
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    import weasyprint
+    import weasyprint.images  # sets it when loaded; weasyprint loads it on first use
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return weasyprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +128,7 @@ def activation_letters_pdf(
     ``which`` is "both", "number" (A only) or "code" (B only). A household without a
     live code gets one when a code letter is asked for. Audited per household.
     """
-    import weasyprint  # heavy; only loaded when letters are printed
-
+    weasyprint = _weasyprint()
     html = activation_letters_html(actor=actor, households=households, which=which, now=now)
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
     pdf: bytes = document.write_pdf()

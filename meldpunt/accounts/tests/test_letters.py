@@ -6,7 +6,7 @@ import pytest
 
 from meldpunt.accounts import activation_events as events
 from meldpunt.accounts.activation import activation_code_generate, activation_code_live
-from meldpunt.accounts.letters import activation_letters_html, activation_letters_pdf
+from meldpunt.accounts.letters import _weasyprint, activation_letters_html, activation_letters_pdf
 from meldpunt.accounts.models import ActivationCode, StaffRole
 from meldpunt.common.actors import Actor
 from meldpunt.common.models import AuditEvent
@@ -25,8 +25,7 @@ def _sections(html: str) -> list[str]:
 
 
 def test_the_pdf_has_one_page_per_letter(organization, actor) -> None:
-    import weasyprint
-
+    weasyprint = _weasyprint()
     households = [HouseholdFactory(), HouseholdFactory()]
     pdf = activation_letters_pdf(actor=actor, households=households)
     assert pdf.startswith(b"%PDF")

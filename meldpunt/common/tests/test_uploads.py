@@ -316,3 +316,11 @@ def _messages_in_english():
 
     with translation.override("en"):
         yield
+
+
+def test_printing_letters_does_not_let_damaged_photos_through():
+    """The PDF library switches on Pillow's "load truncated images" when imported."""
+    from meldpunt.accounts.letters import _weasyprint
+
+    _weasyprint()
+    test_a_truncated_jpeg_is_refused_as_damaged()
