@@ -6,7 +6,7 @@ in only from an address inside one of them, or from the server itself
 client address (``meldpunt.common.network.client_address``).
 
 ``staff_request_allowed`` is the one check: the login, every request of a
-signed-in staff session and, later, an agent's sign-in as a tenant all call it.
+signed-in staff session and an agent's view-as-tenant start all call it.
 It is checked on every request, so the ranges are cached: no query while the
 cache holds them. Writes clear the cache; other processes with their own
 (local-memory) cache see a change within ``CACHE_SECONDS``.

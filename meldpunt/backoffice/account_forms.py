@@ -33,14 +33,18 @@ class _Form(forms.Form):
 _SEARCH_WIDGET = forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"})
 
 
-class AccountFilterForm(_Form):
-    q = forms.CharField(
+def _search_field() -> forms.CharField:
+    return forms.CharField(
         label=_("Search"),
         required=False,
         max_length=150,
         help_text=_("Tenant number, email or username"),
         widget=_SEARCH_WIDGET,
     )
+
+
+class AccountFilterForm(_Form):
+    q = _search_field()
     state = forms.ChoiceField(
         label=_("State"),
         required=False,
@@ -66,13 +70,7 @@ class AccountFilterForm(_Form):
 
 
 class AccountRequestFilterForm(_Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        max_length=150,
-        help_text=_("Tenant number, email or username"),
-        widget=_SEARCH_WIDGET,
-    )
+    q = _search_field()
     missing = forms.ChoiceField(
         label=_("Stopped before"),
         required=False,

@@ -226,7 +226,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
             )
             return redirect("portal:account")
     status = 422 if request.method == "POST" else 200
-    return render(request, "portal/account/password_change.html", {"form": form}, status=status)
+    context = {"form": form, "account": user}
+    return render(request, "portal/account/password_change.html", context, status=status)
 
 
 @sensitive_post_parameters("password")

@@ -205,3 +205,12 @@ def test_no_account_is_joined_by_email_alone(browser, household, code) -> None:
     response = provider_sign_in(stranger, uid=9999, email="de.boer@example.net")
     assert response["Location"] == SIGNUP
     assert stranger.get("/portal/").status_code == 302
+
+
+def test_a_tenant_without_password_is_told_how_to_choose_one(browser, household, code) -> None:
+    provider_sign_in(browser)
+    signup(browser, code=code.code)
+    for page in ("/portal/account/password", "/portal/account/email"):
+        html = browser.get(page).content.decode()
+        assert 'data-testid="no-password-yet"' in html
+        assert 'href="/portal/password/reset"' in html
