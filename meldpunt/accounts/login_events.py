@@ -1,6 +1,6 @@
 """Events of tenant sign-in and account security (SPEC ACC-6..ACC-11, POR-6).
 
-Kept apart from ``accounts/events.py`` so this slice declares its own codes;
+Kept apart from ``accounts/events.py``, which holds the staff side's codes;
 ``tenant_login`` and ``email_change`` import it before recording any.
 """
 

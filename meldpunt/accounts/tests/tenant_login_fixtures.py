@@ -1,9 +1,5 @@
 """Shared helpers of the tenant sign-in tests (test_tenant_login*, test_passwords,
-test_email_change, portal/tests/test_portal_account*).
-
-``lead_settings`` applies the settings this slice asks the lead to make, so the
-tests pass before and after they land in ``config/settings.py``.
-"""
+test_email_change, portal/tests/test_portal_account*)."""
 
 from __future__ import annotations
 
@@ -17,17 +13,6 @@ from tests.factories import TEST_PASSWORD, HouseholdFactory
 
 PORTAL_LOGIN = "/portal/login"
 STAFF_LOGIN = "/accounts/login/"
-SESSION_MIDDLEWARE = "meldpunt.accounts.session_policy.TenantSessionMiddleware"
-VALIDATORS = [{"NAME": "meldpunt.accounts.passwords.OrganizationPasswordValidator"}]
-
-
-def apply_lead_settings(settings: Any) -> None:
-    middleware = list(settings.MIDDLEWARE)
-    if SESSION_MIDDLEWARE not in middleware:
-        position = middleware.index("django.contrib.messages.middleware.MessageMiddleware") + 1
-        middleware.insert(position, SESSION_MIDDLEWARE)
-        settings.MIDDLEWARE = middleware
-    settings.AUTH_PASSWORD_VALIDATORS = VALIDATORS
 
 
 def make_tenant(

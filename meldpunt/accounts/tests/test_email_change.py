@@ -20,7 +20,6 @@ from meldpunt.accounts.email_change import (
     email_change_request,
 )
 from meldpunt.accounts.tests.tenant_login_fixtures import (
-    apply_lead_settings,
     make_tenant,
     portal_sign_in,
 )
@@ -34,11 +33,6 @@ pytestmark = pytest.mark.django_db
 
 CHANGE = "/portal/account/email"
 NEW = "nieuw.adres@example.net"
-
-
-@pytest.fixture(autouse=True)
-def _lead_settings(settings):  # type: ignore[no-untyped-def]
-    apply_lead_settings(settings)
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from meldpunt.accounts import login_events
 from meldpunt.accounts.models import StaffRole, User
 from meldpunt.accounts.passwords import OrganizationPasswordValidator
 from meldpunt.accounts.tests.tenant_login_fixtures import (
-    apply_lead_settings,
     make_tenant,
     portal_sign_in,
     signed_in_user_id,
@@ -32,11 +31,6 @@ pytestmark = pytest.mark.django_db
 RESET = "/portal/password/reset"
 CHANGE = "/portal/account/password"
 NEW = "a fresh sentence to remember"
-
-
-@pytest.fixture(autouse=True)
-def _lead_settings(settings):  # type: ignore[no-untyped-def]
-    apply_lead_settings(settings)
 
 
 @pytest.fixture

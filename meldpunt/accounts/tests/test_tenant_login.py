@@ -15,7 +15,6 @@ from meldpunt.accounts.models import StaffRole
 from meldpunt.accounts.tests.conftest import sign_in
 from meldpunt.accounts.tests.tenant_login_fixtures import (
     PORTAL_LOGIN,
-    apply_lead_settings,
     make_tenant,
     portal_sign_in,
     signed_in_user_id,
@@ -28,11 +27,6 @@ pytestmark = pytest.mark.django_db
 
 WRONG_TEXT = "The username and/or password you specified are not correct."
 LOCKED_TEXT = "this account is locked for 15 minutes"
-
-
-@pytest.fixture(autouse=True)
-def _lead_settings(settings):  # type: ignore[no-untyped-def]
-    apply_lead_settings(settings)
 
 
 @pytest.fixture

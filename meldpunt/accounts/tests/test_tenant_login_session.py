@@ -13,7 +13,6 @@ from django.utils import timezone
 from meldpunt.accounts.models import StaffRole
 from meldpunt.accounts.session_policy import LAST_SEEN_KEY, MARKER_COOKIE
 from meldpunt.accounts.tests.tenant_login_fixtures import (
-    apply_lead_settings,
     make_tenant,
     portal_sign_in,
     signed_in_user_id,
@@ -27,11 +26,6 @@ pytestmark = pytest.mark.django_db
 ACCOUNT = "/portal/account"
 SETTINGS_PAGE = "/backoffice/organization/"
 SAVE = "/backoffice/organization/portal-accounts/"
-
-
-@pytest.fixture(autouse=True)
-def _lead_settings(settings):  # type: ignore[no-untyped-def]
-    apply_lead_settings(settings)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,6 @@ from django.utils import timezone, translation
 
 from meldpunt.accounts.models import StaffRole, ViewAsSession
 from meldpunt.accounts.tests.tenant_login_fixtures import (
-    apply_lead_settings,
     make_tenant,
     portal_sign_in,
 )
@@ -25,8 +25,7 @@ ACCOUNT_PAGES = ("portal:account", "portal:password_change", "portal:email_chang
 
 
 @pytest.fixture(autouse=True)
-def _setup(settings):  # type: ignore[no-untyped-def]
-    apply_lead_settings(settings)
+def _setup() -> Iterator[None]:
     with translation.override("en"):
         yield
 
