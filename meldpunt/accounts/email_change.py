@@ -196,7 +196,11 @@ def email_change_confirm(*, token: str) -> User | None:
         change = email_change_check(token=token)
         if change is None:
             return None
-        user = User.objects.select_for_update().select_related("household").get(pk=change.user.pk)
+        user = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("household")
+            .get(pk=change.user.pk)
+        )
         if (user.email or "").lower() != change.old_email.lower():
             return None
         if _taken(change.new_email, other_than=user):

@@ -126,7 +126,7 @@ def view_as_end(*, actor: Actor, request: HttpRequest) -> ViewAsSession | None:
     now = timezone.now()
     with transaction.atomic():
         session = (
-            ViewAsSession.objects.select_for_update()
+            ViewAsSession.objects.select_for_update(of=("self",))
             .select_related("household")
             .filter(pk=session_id, agent=agent)
             .first()

@@ -93,7 +93,7 @@ def _locked(repair_request: RepairRequest, household: Household) -> tuple[Incide
     ):
         raise ValidationError(_("This is not your request."), code="foreign")
     incident = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("phase")
         .get(pk=repair_request.incident_id)
     )

@@ -424,7 +424,9 @@ def household_person_change(
         birth_date=birth_date,
     )
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("role").get(pk=person.pk)
+        locked = (
+            Person.objects.select_for_update(of=("self",)).select_related("role").get(pk=person.pk)
+        )
         _check_person_editable(locked, household)
         before = snapshot(locked, PERSON_FIELDS)
         for field, value in values.items():
@@ -450,7 +452,9 @@ def household_person_remove(*, actor: Actor, household: Household, person: Perso
     _check_actor(actor, household)
     _check_person_editable(person, household)
     with transaction.atomic():
-        locked = Person.objects.select_for_update().select_related("role").get(pk=person.pk)
+        locked = (
+            Person.objects.select_for_update(of=("self",)).select_related("role").get(pk=person.pk)
+        )
         _check_person_editable(locked, household)
         name = locked.full_name
         added = changes_between({}, snapshot(locked, PERSON_FIELDS))

@@ -65,8 +65,8 @@ class TenantSocialSignupForm(SignupForm):
         except ActivationLimited as limited:
             raise ValidationError(
                 ngettext(
-                    "Too many attempts. Please try again in %(minutes)d minute.",
-                    "Too many attempts. Please try again in %(minutes)d minutes.",
+                    "Too many attempts. Please try again in %(minutes)s minute.",
+                    "Too many attempts. Please try again in %(minutes)s minutes.",
                     limited.minutes,
                 )
                 % {"minutes": limited.minutes},
