@@ -751,30 +751,60 @@ def work_order_cancel(*, actor: Actor, sub_incident: SubIncident, reason: str) -
             SubIncident.Status.COMPLETED,
         ):
             raise ValidationError(_("Only a running work order can be cancelled."))
-        sub_incident.status = SubIncident.Status.CANCELLED
-        sub_incident.cancelled_at = now
-        sub_incident.next_reminder_at = None
-        closed = _phase_first_closed()
-        if closed is not None:
-            sub_incident.phase = closed
-            sub_incident.is_open = False
-            sub_incident.closed_at = now
-        _touch(
-            sub_incident,
-            now,
-            "status",
-            "cancelled_at",
-            "next_reminder_at",
-            "phase",
-            "is_open",
-            "closed_at",
+        sub_incident_cancel_locked(
+            actor=actor,
+            sub_incident=sub_incident,
+            reason=reason,
+            author_name=_user_name(actor.user),
+            now=now,
         )
+    return sub_incident
+
+
+def sub_incident_cancel_locked(
+    *,
+    actor: Actor,
+    sub_incident: SubIncident,
+    reason: str,
+    author_name: str,
+    now: datetime,
+    phase: Phase | None = None,
+) -> None:
+    """End a running order or assignment whose row the caller has locked.
+
+    For a staff cancel and for a tenant who withdraws the request (REP-14): a
+    work order's supplier reads ``reason`` on the order and is told, reminders
+    stop, the links stay readable for a while, and the part closes in ``phase``
+    (default: the first closed phase). A draft work order without a supplier
+    keeps its status by the model's rule but closes all the same.
+    """
+    was = sub_incident.status
+    if sub_incident.kind == SubIncident.Kind.INTERNAL or sub_incident.contact_id is not None:
+        sub_incident.status = SubIncident.Status.CANCELLED
+    sub_incident.cancelled_at = now
+    sub_incident.next_reminder_at = None
+    closed = phase or _phase_first_closed()
+    if closed is not None:
+        sub_incident.phase = closed
+        sub_incident.is_open = False
+        sub_incident.closed_at = now
+    _touch(
+        sub_incident,
+        now,
+        "status",
+        "cancelled_at",
+        "next_reminder_at",
+        "phase",
+        "is_open",
+        "closed_at",
+    )
+    if sub_incident.kind == SubIncident.Kind.EXTERNAL:
         SubIncidentMessage.objects.create(
             sub_incident=sub_incident,
             visibility=Message.Visibility.EXTERNAL,
             via=Message.Via.SYSTEM,
-            author=actor.user,
-            author_name=_user_name(actor.user),
+            author=actor.user if actor.is_staff else None,
+            author_name=author_name,
             body=reason,
         )
         _notify_party(
@@ -789,16 +819,15 @@ def work_order_cancel(*, actor: Actor, sub_incident: SubIncident, reason: str) -
             purpose=PARTY_LINK_PURPOSE,
             expires_at=party_link_expiry(sub_incident, now),
         )
-        audit_record(
-            actor=actor,
-            verb=events.WORK_ORDER_CANCELLED,
-            obj=sub_incident,
-            changes={
-                "status": {"old": "live", "new": sub_incident.status},
-                "reason": {"old": None, "new": reason},
-            },
-        )
-    return sub_incident
+    audit_record(
+        actor=actor,
+        verb=events.WORK_ORDER_CANCELLED,
+        obj=sub_incident,
+        changes={
+            "status": {"old": was, "new": sub_incident.status},
+            "reason": {"old": None, "new": reason},
+        },
+    )
 
 
 def sub_incident_complete(*, actor: Actor, sub_incident: SubIncident, note: str = "") -> bool:

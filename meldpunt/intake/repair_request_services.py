@@ -35,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.common.actors import Actor
 from meldpunt.common.audit import audit_record
-from meldpunt.common.links import links_extend
 from meldpunt.common.models import AuditEvent
 from meldpunt.common.uploads import IMAGE, MAX_FILES, CleanUpload, upload_clean
 from meldpunt.incidents import events as incident_events
@@ -45,13 +44,8 @@ from meldpunt.incidents.models import (
     Message,
     Phase,
     SubIncident,
-    SubIncidentMessage,
 )
-from meldpunt.incidents.sub_incidents import (  # the supplier is told as on a staff cancel
-    PARTY_LINK_PURPOSE,
-    _notify_party,
-    party_link_expiry,
-)
+from meldpunt.incidents.sub_incidents import sub_incident_cancel_locked
 from meldpunt.incidents.thread import intake_message_post
 from meldpunt.intake import maintenance_events as events
 from meldpunt.intake.models import RepairRequest
@@ -449,65 +443,6 @@ def _phase_closed() -> Phase:
     return phase
 
 
-def _order_cancel(
-    actor: Actor, order: SubIncident, reason: str, phase: Phase, now: datetime
-) -> None:
-    """The request's order ends with the tenant's reason, as ``work_order_cancel`` ends
-    one for staff: the supplier (if one was sent the order) is told why, reminders stop,
-    the links stay readable for a while, and the row is closed."""
-    was = order.status
-    if order.kind == SubIncident.Kind.INTERNAL or order.contact_id is not None:
-        order.status = SubIncident.Status.CANCELLED
-    # else: a draft work order (no supplier yet) stays "open" by the model's rule; it
-    # is closed below all the same.
-    order.cancelled_at = now
-    order.next_reminder_at = None
-    order.phase = phase
-    order.is_open = False
-    order.closed_at = now
-    order.last_activity_at = now
-    order.save(
-        update_fields=[
-            "status",
-            "cancelled_at",
-            "next_reminder_at",
-            "phase",
-            "is_open",
-            "closed_at",
-            "last_activity_at",
-            "updated_at",
-        ]
-    )
-    if order.kind == SubIncident.Kind.EXTERNAL and order.contact_id is not None:
-        SubIncidentMessage.objects.create(
-            sub_incident=order,
-            visibility=Message.Visibility.EXTERNAL,
-            via=Message.Via.SYSTEM,
-            author_name=gettext("The tenant"),
-            body=reason,
-        )
-        if was == SubIncident.Status.SENT:
-            _notify_party(
-                order,
-                event=incident_events.WORK_ORDER_CANCELLED,
-                template="supplier.message",
-                dedupe_key=f"sub_incident:{order.public_id}:cancelled",
-                extra={"message_text": reason},
-            )
-        links_extend(
-            obj=order, purpose=PARTY_LINK_PURPOSE, expires_at=party_link_expiry(order, now)
-        )
-    audit_record(
-        actor=actor,
-        verb=incident_events.WORK_ORDER_CANCELLED,
-        obj=order,
-        changes={
-            "status": {"old": was, "new": order.status},
-            "reason": {"old": None, "new": reason},
-        },
-    )
-
-
 def repair_request_withdraw(
     *,
     actor: Actor,
@@ -559,7 +494,14 @@ def repair_request_withdraw(
                 SubIncident.Status.CANCELLED,
                 SubIncident.Status.COMPLETED,
             ):
-                _order_cancel(actor, order, to_supplier, phase, now)
+                sub_incident_cancel_locked(
+                    actor=actor,
+                    sub_incident=order,
+                    reason=to_supplier,
+                    author_name=gettext("The tenant"),
+                    now=now,
+                    phase=phase,
+                )
         intake_message_post(
             actor=PORTAL_ACTOR,
             incident=incident,
