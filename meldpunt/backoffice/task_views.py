@@ -18,11 +18,12 @@ from meldpunt.accounts.models import User
 from meldpunt.accounts.permissions import staff_required
 from meldpunt.backoffice.household_forms import TaskFilterForm
 from meldpunt.common.actors import Actor
+from meldpunt.common.pagination import keyset_page
 from meldpunt.interactions.models import Interaction
 from meldpunt.interactions.selectors import interaction_tasks_open
 from meldpunt.interactions.services import interaction_task_done
 
-# The list shows the tasks due first; a longer backlog is a count, not a scroll.
+# Tasks per page, due first; further pages by cursor.
 TASKS_SHOWN = 100
 
 
@@ -33,17 +34,18 @@ def _actor(request: HttpRequest) -> Actor:
 @require_safe
 @staff_required()
 def interaction_tasks(request: HttpRequest) -> HttpResponse:
-    """Open tasks, earliest due first. One query, however many rows."""
+    """Open tasks, earliest due first, a page at a time. One query, however many rows."""
     form = TaskFilterForm(request.GET)
     tasks = interaction_tasks_open()
     if form.mine:
         tasks = tasks.filter(task_assignee=cast(User, request.user))
-    rows = list(tasks[: TASKS_SHOWN + 1])
+    page = keyset_page(
+        tasks, order_field="task_due_on", cursor=request.GET.get("cursor"), size=TASKS_SHOWN
+    )
     context = {
         "form": form,
-        "tasks": rows[:TASKS_SHOWN],
-        "more": len(rows) > TASKS_SHOWN,
-        "shown": TASKS_SHOWN,
+        "tasks": page.items,
+        "page": page,
         "today": timezone.localdate(),
         "user_id": request.user.pk,
     }

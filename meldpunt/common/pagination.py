@@ -1,6 +1,6 @@
 """Keyset (cursor) pagination: page 1 and page 5,000 cost the same.
 
-The queryset is ordered by one text or number column plus the primary key;
+The queryset is ordered by one text, number or date column plus the primary key;
 the cursor carries the last row's values, so the next page is a range scan
 on an index instead of an OFFSET that reads and drops every earlier row.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -22,8 +23,14 @@ class Page:
     has_previous: bool
 
 
+def _jsonable(value: Any) -> str:
+    if isinstance(value, date):  # datetimes too; the database reads the ISO text back
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in a cursor")
+
+
 def _encode(values: list[Any]) -> str:
-    raw = json.dumps(values, separators=(",", ":")).encode()
+    raw = json.dumps(values, separators=(",", ":"), default=_jsonable).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

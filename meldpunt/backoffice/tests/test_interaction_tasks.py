@@ -118,15 +118,27 @@ def test_the_task_list_query_count_does_not_grow_with_rows(
     assert len(response.context["tasks"]) == 20
 
 
-def test_a_long_backlog_shows_the_first_hundred_and_says_so(client_as, organization, monkeypatch):
+def test_a_long_backlog_pages_in_due_order(client_as, organization, monkeypatch):
     from meldpunt.backoffice import task_views
 
     monkeypatch.setattr(task_views, "TASKS_SHOWN", 2)
-    for _number in range(3):
-        task_for(HouseholdFactory())
-    response = client_as(StaffRole.USER).get(TASKS)
-    assert len(response.context["tasks"]) == 2
-    assert 'data-testid="tasks-more"' in response.content.decode()
+    for day in (3, 1, 4, 1, 5):  # two on one day: the id decides between them
+        task_for(HouseholdFactory(), task_due_on=date(2026, 12, day))
+    client = client_as(StaffRole.USER)
+    seen: list[int] = []
+    url = TASKS
+    for _page in range(3):
+        response = client.get(url)
+        page = response.context["page"]
+        seen += [task.pk for task in page.items]
+        if page.next_cursor is None:
+            break
+        assert 'rel="next"' in response.content.decode()
+        url = f"{TASKS}?cursor={page.next_cursor}"
+    expected = Interaction.objects.filter(task_open=True).order_by("task_due_on", "pk")
+    assert seen == [task.pk for task in expected]
+    assert len(seen) == 5
+    assert client.get(f"{TASKS}?cursor=not-a-cursor").status_code == 200
 
 
 # ---------------------------------------------------------------- marking done
