@@ -345,7 +345,10 @@ def account_email_change_confirm(*, token: str) -> User | None:
         if _email_taken(change.new_email, other_than=user):
             return None
         user.email = change.new_email
-        user.save(update_fields=["email"])
+        if user.household is not None:
+            # The record keeps its address and does not undo this one at sign-in (ACC-10).
+            user.household_email_taken = user.household.email
+        user.save(update_fields=["email", "household_email_taken"])
         EmailAddress.objects.filter(user=user).delete()
         EmailAddress.objects.create(user=user, email=change.new_email, primary=True, verified=True)
         audit_record(

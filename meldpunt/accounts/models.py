@@ -60,6 +60,12 @@ class User(AbstractUser):
     # Being locked after wrong passwords is django-axes' business, not this.
     blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
     block_reason = models.CharField(_("reason for blocking"), max_length=200, blank=True)
+    # The tenant record's email as the account last took it (ACC-10): a sign-in
+    # takes the record's address only when the record changed since, so an
+    # address an administrator changed on the account alone (A-9) stays.
+    household_email_taken = models.EmailField(
+        _("tenant record email taken"), max_length=254, blank=True
+    )
     welcomed_at = models.DateTimeField(
         _("welcome text seen at"),
         null=True,

@@ -63,22 +63,31 @@ def tenant_accounts() -> Any:
 
 
 def tenant_email_sync(*, user: User) -> bool:
-    """Give the account the tenant record's email address when it differs (ACC-10).
+    """Give the account the tenant record's email address when the record changed (ACC-10).
 
-    The address becomes the account's primary, verified address (the organization
-    vouches for its own record). Returns whether anything changed. Audited.
+    The record's address is taken when it differs from the one the account took
+    last time (``household_email_taken``): a change on the record reaches the
+    account at the next sign-in, while an address an administrator changed on
+    the account alone (A-9) is not undone. The address becomes the account's
+    primary, verified address (the organization vouches for its own record).
+    Returns whether the account's address changed. Audited.
     """
     household = user.household
     if user.role or household is None:
         return False
     wanted = (household.email or "").strip()
-    if not wanted or wanted.lower() == (user.email or "").lower():
+    if not wanted or wanted.lower() == (user.household_email_taken or "").lower():
+        return False
+    if wanted.lower() == (user.email or "").lower():
+        User.objects.filter(pk=user.pk).update(household_email_taken=wanted)
+        user.household_email_taken = wanted
         return False
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
         old = locked.email
         locked.email = wanted
-        locked.save(update_fields=["email"])
+        locked.household_email_taken = wanted
+        locked.save(update_fields=["email", "household_email_taken"])
         EmailAddress.objects.filter(user=locked).exclude(email__iexact=wanted).delete()
         address = EmailAddress.objects.filter(user=locked, email__iexact=wanted).first()
         if address is None:

@@ -294,6 +294,27 @@ def test_at_sign_in_the_account_takes_the_tenant_records_email(client_at, tenant
     assert event.changes["email"]["new"] == "nieuw@example.net"
 
 
+def test_an_address_an_administrator_changed_is_not_undone_until_the_record_changes(
+    client_at, tenant
+):
+    """A-9 changes the account alone; ACC-10 brings only later record changes."""
+    from meldpunt.accounts.account_admin import account_email_change_confirm, email_change_token
+
+    token = email_change_token(user=tenant, new_email="door.beheer@example.net")
+    assert account_email_change_confirm(token=token) is not None
+    client = client_at()
+    assert portal_sign_in(client, tenant.username).status_code == 302
+    tenant.refresh_from_db()
+    assert tenant.email == "door.beheer@example.net"
+    client.post("/portal/logout")
+    household = tenant.household
+    household.email = "later@example.net"
+    household.save()
+    assert portal_sign_in(client, tenant.username).status_code == 302
+    tenant.refresh_from_db()
+    assert tenant.email == "later@example.net"
+
+
 def test_an_equal_email_changes_nothing_at_sign_in(client_at, tenant):
     portal_sign_in(client_at(), tenant.username)
     assert not AuditEvent.objects.filter(verb=login_events.EMAIL_SYNCED).exists()
